@@ -1,0 +1,46 @@
+package dev.perch.shared.web;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+/** One JSON line per request (method, path, status, duration), when {@code perch.web.request-logging=true}. */
+@Component
+@ConditionalOnBooleanProperty("perch.web.request-logging")
+class RequestLoggingFilter implements WebFilter {
+
+	private static final Logger log = LoggerFactory.getLogger("dev.perch.requests");
+
+	private final JsonMapper json;
+
+	RequestLoggingFilter(JsonMapper json) {
+		this.json = json;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		long started = System.nanoTime();
+		return chain.filter(exchange).doFinally(signal -> log.info(line(exchange, started)));
+	}
+
+	private String line(ServerWebExchange exchange, long started) {
+		Map<String, Object> entry = new LinkedHashMap<>();
+		entry.put("method", exchange.getRequest().getMethod().name());
+		entry.put("path", exchange.getRequest().getPath().value());
+		var status = exchange.getResponse().getStatusCode();
+		entry.put("status", status == null ? 200 : status.value());
+		entry.put("durationMs", (System.nanoTime() - started) / 1_000_000);
+		return json.writeValueAsString(entry);
+	}
+
+}

@@ -36,6 +36,16 @@ public interface WorkspaceRuntime {
 	/** Runs argv (never a shell string) in the workspace; fails with {@link ExecTimeoutException} past the timeout. */
 	Mono<ExecResult> exec(WorkspaceSpec spec, ExecCommand command);
 
+	/** Starts a long-running process in a running workspace; it lives until stopped, the workspace stops, or Perch shuts down. */
+	Mono<WorkspaceProcess> spawn(WorkspaceSpec spec, ProcessSpec process);
+
+	/**
+	 * The host name or address Perch connects to for a port a process in the workspace listens on, and
+	 * the one that process should bind: {@code 127.0.0.1} for host processes and host-network containers,
+	 * the container's own address on a bridge network (reachable from this host only, never published).
+	 */
+	Mono<String> reachableHost(WorkspaceSpec spec);
+
 	/** Where the home directory is inside the workspace, as its processes see it. */
 	Path homeInside(WorkspaceSpec spec);
 

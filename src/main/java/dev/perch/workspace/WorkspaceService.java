@@ -213,6 +213,21 @@ public class WorkspaceService {
 		return find(name).flatMap(workspace -> requireRunning(workspace).then(runtime(workspace).exec(spec(workspace), command)));
 	}
 
+	/** Starts a long-running process in a running workspace, for another module (the OpenCode server lifecycle). */
+	public Mono<WorkspaceProcess> spawn(String name, ProcessSpec process) {
+		return find(name).flatMap(workspace -> requireRunning(workspace).then(runtime(workspace).spawn(spec(workspace), process)));
+	}
+
+	/** The host Perch connects to, and a workspace server binds, for ports of this workspace. */
+	public Mono<String> reachableHost(String name) {
+		return find(name).flatMap(workspace -> runtime(workspace).reachableHost(spec(workspace)));
+	}
+
+	/** Where the workspace home is as processes inside the workspace see it. */
+	public Mono<Path> homeInside(String name) {
+		return find(name).map(workspace -> runtime(workspace).homeInside(spec(workspace)));
+	}
+
 	public Mono<List<PortForward>> ports(String name) {
 		return find(name).map(this::ports);
 	}

@@ -24,6 +24,8 @@ import dev.perch.shared.web.ProblemType;
 import dev.perch.workspace.ExecCommand;
 import dev.perch.workspace.ExecResult;
 import dev.perch.workspace.ExecTimeoutException;
+import dev.perch.workspace.ProcessSpec;
+import dev.perch.workspace.WorkspaceProcess;
 import dev.perch.workspace.RuntimeFailedException;
 import dev.perch.workspace.WorkspaceFiles;
 import dev.perch.workspace.WorkspaceRuntime;
@@ -53,6 +55,9 @@ class LocalRuntime implements WorkspaceRuntime, DisposableBean {
 		return thread;
 	});
 
+	/** Processes spawned per workspace, ended when it stops or Perch shuts down. */
+	private final Map<String, java.util.Queue<Process>> spawned = new java.util.concurrent.ConcurrentHashMap<>();
+
 	LocalRuntime(WorkspaceFiles files) {
 		this.files = files;
 	}
@@ -79,9 +84,16 @@ class LocalRuntime implements WorkspaceRuntime, DisposableBean {
 		});
 	}
 
+	/** Stopping ends the processes spawned in the workspace, then clears the marker. */
 	@Override
 	public Mono<Void> stop(WorkspaceSpec spec) {
-		return blocking(() -> Files.deleteIfExists(marker(spec))).then();
+		return blocking(() -> {
+			java.util.Queue<Process> processes = spawned.remove(spec.name());
+			if (processes != null) {
+				processes.forEach(LocalRuntime::killTree);
+			}
+			return Files.deleteIfExists(marker(spec));
+		}).then();
 	}
 
 	@Override
@@ -98,6 +110,54 @@ class LocalRuntime implements WorkspaceRuntime, DisposableBean {
 	@Override
 	public Flux<String> logs(WorkspaceSpec spec, int tail, boolean follow) {
 		return FileTail.lines(files.logFile(spec.name()), tail, follow, Duration.ofMillis(250));
+	}
+
+	@Override
+	public Mono<WorkspaceProcess> spawn(WorkspaceSpec spec, ProcessSpec process) {
+		return blocking(() -> {
+			Path directory = process.workingDirectory() == null ? spec.home() : spec.home().resolve(process.workingDirectory());
+			Path log = spec.home().resolve(process.logFile());
+			Files.createDirectories(log.getParent());
+			ProcessBuilder builder = new ProcessBuilder(process.argv()).directory(directory.toFile())
+				.redirectErrorStream(true)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+			environment(builder.environment(), spec, process.env());
+			Process started = builder.start();
+			started.getOutputStream().close();
+			spawned.computeIfAbsent(spec.name(), name -> new java.util.concurrent.ConcurrentLinkedQueue<>()).add(started);
+			return new HostProcess(started);
+		});
+	}
+
+	@Override
+	public Mono<String> reachableHost(WorkspaceSpec spec) {
+		return Mono.just("127.0.0.1");
+	}
+
+	/** A host process started by {@link #spawn}. */
+	private record HostProcess(Process process) implements WorkspaceProcess {
+
+		@Override
+		public long pid() {
+			return process.pid();
+		}
+
+		@Override
+		public Mono<Boolean> isAlive() {
+			return Mono.fromSupplier(process::isAlive);
+		}
+
+		@Override
+		public Mono<Void> stop() {
+			return blocking(() -> {
+				process.destroy();
+				if (!process.waitFor(5, TimeUnit.SECONDS)) {
+					killTree(process);
+				}
+				return true;
+			}).then();
+		}
+
 	}
 
 	@Override
@@ -122,18 +182,7 @@ class LocalRuntime implements WorkspaceRuntime, DisposableBean {
 					Map.of("errors", List.of(Map.of("field", "workingDirectory", "message", message))));
 		}
 		ProcessBuilder builder = new ProcessBuilder(command.argv()).directory(directory.toFile());
-		Map<String, String> env = builder.environment();
-		Map<String, String> inherited = new HashMap<>(env);
-		env.clear();
-		INHERITED.forEach(name -> {
-			if (inherited.containsKey(name)) {
-				env.put(name, inherited.get(name));
-			}
-		});
-		env.putAll(spec.env());
-		env.putAll(command.env());
-		env.put("HOME", spec.home().toString());
-		env.put("PERCH_WORKSPACE", spec.name());
+		environment(builder.environment(), spec, command.env());
 		try {
 			Process process = builder.start();
 			process.getOutputStream().close();
@@ -142,6 +191,21 @@ class LocalRuntime implements WorkspaceRuntime, DisposableBean {
 		catch (IOException ex) {
 			throw new NotRunnable("perch: cannot run '" + command.argv().get(0) + "': " + ex.getMessage());
 		}
+	}
+
+	/** Only a few harmless variables of Perch's own environment (never its secrets), the workspace's, the command's, and HOME. */
+	private static void environment(Map<String, String> env, WorkspaceSpec spec, Map<String, String> extra) {
+		Map<String, String> inherited = new HashMap<>(env);
+		env.clear();
+		INHERITED.forEach(name -> {
+			if (inherited.containsKey(name)) {
+				env.put(name, inherited.get(name));
+			}
+		});
+		env.putAll(spec.env());
+		env.putAll(extra);
+		env.put("HOME", spec.home().toString());
+		env.put("PERCH_WORKSPACE", spec.name());
 	}
 
 	private ExecResult await(WorkspaceSpec spec, ExecCommand command, Process process) throws Exception {
@@ -206,8 +270,10 @@ class LocalRuntime implements WorkspaceRuntime, DisposableBean {
 		return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
 	}
 
+	/** Processes spawned in workspaces end with Perch. */
 	@Override
 	public void destroy() {
+		spawned.values().forEach(processes -> processes.forEach(LocalRuntime::killTree));
 		readers.shutdownNow();
 	}
 

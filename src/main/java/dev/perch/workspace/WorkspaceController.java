@@ -8,7 +8,6 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
-import org.springframework.validation.annotation.Validated;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -33,7 +32,6 @@ import reactor.core.publisher.Mono;
 
 @RestController
 @RequestMapping("/api/v1/workspaces")
-@Validated
 @Tag(name = "Workspaces")
 class WorkspaceController {
 
@@ -94,7 +92,7 @@ class WorkspaceController {
 			.created(URI.create("/api/v1/workspaces/" + created.name())).body(created));
 	}
 
-	@GetMapping(path = "/{name}/logs", produces = MediaType.TEXT_PLAIN_VALUE)
+	@GetMapping("/{name}/logs")
 	@Operation(summary = "The last lines of the workspace log; follow=true (or Accept: text/event-stream) streams as SSE")
 	Mono<ResponseEntity<Object>> logs(@PathVariable String name,
 			@RequestParam(defaultValue = "100") @Min(0) @Max(10000) int tail,

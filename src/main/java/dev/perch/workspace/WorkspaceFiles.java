@@ -140,13 +140,12 @@ public class WorkspaceFiles {
 	private static void cloneInto(String repository, Path home, Duration timeout) throws IOException {
 		String directory = repositoryDirectory(repository);
 		Path output = Files.createTempFile("perch-clone", ".log");
-		ProcessBuilder builder = new ProcessBuilder("git", "clone", "--quiet", "--", repository, directory)
+		ProcessBuilder builder = new ProcessBuilder("git", "-c", "protocol.ext.allow=never", "clone", "--quiet", "--", repository, directory)
 			.directory(home.toFile())
 			.redirectErrorStream(true)
 			.redirectOutput(output.toFile());
 		builder.environment().put("GIT_TERMINAL_PROMPT", "0");
 		builder.environment().put("GIT_ASKPASS", "true");
-		builder.environment().put("GIT_PROTOCOL_FROM_USER", "0");
 		Process process = builder.start();
 		try {
 			process.getOutputStream().close();

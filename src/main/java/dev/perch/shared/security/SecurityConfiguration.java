@@ -40,6 +40,13 @@ class SecurityConfiguration {
 				: Mono.error(new BadCredentialsException("The bearer token is not valid."));
 	}
 
+	/** Requests the firewall refuses (encoded slashes or percent signs, say) get a problem like every other error. */
+	@Bean
+	org.springframework.security.web.server.firewall.ServerExchangeRejectedHandler problemRejectedHandler(JsonMapper json) {
+		return (exchange, ex) -> problem(exchange, json, ProblemType.MALFORMED_REQUEST,
+				"The request URL is not acceptable: it contains encoded characters such as %2F, %25 or %2E that Perch refuses.");
+	}
+
 	@Bean
 	SecurityWebFilterChain securityWebFilterChain(ServerHttpSecurity http, SecurityProperties properties,
 			ReactiveAuthenticationManager manager, JsonMapper json) {

@@ -84,6 +84,11 @@ public class ApiExceptionHandler implements WebExceptionHandler {
 						"message", String.valueOf(e.getDefaultMessage()))))
 				.toList());
 		}
+		if (error instanceof jakarta.validation.ConstraintViolationException violations) {
+			return validation(violations.getConstraintViolations().stream()
+				.map(v -> Map.of("field", lastNode(v.getPropertyPath().toString()), "message", v.getMessage()))
+				.toList());
+		}
 		if (error instanceof ServerWebInputException input) {
 			return inputProblem(input);
 		}
@@ -168,6 +173,11 @@ public class ApiExceptionHandler implements WebExceptionHandler {
 					.map(e -> e.get("field")).distinct().toList() + ".");
 		problem.setProperty("errors", errors);
 		return problem;
+	}
+
+	private static String lastNode(String path) {
+		int dot = path.lastIndexOf('.');
+		return dot < 0 ? path : path.substring(dot + 1);
 	}
 
 	private static Map<String, String> fieldError(FieldError error) {

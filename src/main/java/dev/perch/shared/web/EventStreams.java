@@ -28,6 +28,7 @@ public class EventStreams {
 	public static <T> Flux<ServerSentEvent<T>> withHeartbeat(Flux<ServerSentEvent<T>> events, Duration heartbeat) {
 		ServerSentEvent<T> end = ServerSentEvent.<T>builder().comment("end").build();
 		Flux<ServerSentEvent<T>> beats = Flux.interval(heartbeat, heartbeat)
+			.onBackpressureDrop()
 			.map(tick -> ServerSentEvent.<T>builder().comment("heartbeat").build());
 		return Flux.merge(events.concatWith(Flux.just(end)), beats)
 			.takeUntil(event -> event == end)

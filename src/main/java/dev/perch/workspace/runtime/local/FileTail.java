@@ -37,6 +37,7 @@ final class FileTail {
 				return last;
 			}
 			Flux<String> appended = Flux.interval(pollInterval)
+				.onBackpressureDrop()
 				.concatMap(tick -> Mono.fromCallable(() -> appended(file, position)).subscribeOn(Schedulers.boundedElastic()))
 				.flatMapIterable(lines -> lines);
 			return last.concatWith(appended);

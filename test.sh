@@ -11,13 +11,13 @@ mkdir -p "$WORK"
 log() { echo "[test $(date +%T)] $*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# 1. packages from Debian: Docker engine, busybox (workspace test image), PostgreSQL 15, nginx, git
+# 1. packages from Debian: Docker engine, busybox (workspace test image), PostgreSQL 15, git, npm (for opencode)
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
 [ -x /bin/busybox ] || need+=(busybox-static)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
-command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
 command -v git >/dev/null || need+=(git)
+command -v npm >/dev/null || need+=(npm)
 if ((${#need[@]})); then
   log "apt-get install ${need[*]}"
   as_root apt-get update -q >/dev/null
@@ -35,7 +35,10 @@ fi
 # 3. images, built locally (nothing can be pulled): busybox plus the glibc libraries dynamic binaries need
 scripts/build-test-image.sh "$WORK"
 
-# 4. PostgreSQL 15 on 127.0.0.1:5432 with trust auth (or the one already listening there)
+# 4. the pinned OpenCode server from npm (opencode-ai), into a cache directory the tests find
+log "opencode: $(scripts/install-opencode.sh)"
+
+# 5. PostgreSQL 15 on 127.0.0.1:5432 with trust auth (or the one already listening there)
 PGBIN=/usr/lib/postgresql/15/bin
 if ! "$PGBIN/pg_isready" -q -h 127.0.0.1 -p 5432; then
   log "starting a throwaway PostgreSQL 15 on 127.0.0.1:5432"
@@ -47,7 +50,7 @@ fi
 psql -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='perch_test'" | grep -q 1 \
   || psql -h 127.0.0.1 -U postgres -d postgres -qc 'create database perch_test'
 
-# 5. build and test; the guard turns skipped integration tests into a failure
+# 6. build and test; the guard turns skipped integration tests into a failure
 rm -rf target/failsafe-reports target/surefire-reports
 export PERCH_TEST_POSTGRES_URL=${PERCH_TEST_POSTGRES_URL:-127.0.0.1:5432/perch_test}
 ./mvnw -B verify "$@"

@@ -43,10 +43,16 @@ public record WorkspaceProperties(Path root,
 	 * @param home where the workspace home is mounted inside the container
 	 * @param command the container's main process, which keeps it running
 	 * @param apiTimeout bound of one engine API call (not of followed logs or exec)
+	 * @param network the network containers join: {@code bridge} (the default; published ports are bound to
+	 * 127.0.0.1), another network of the engine, or {@code host}, where a container shares the host's
+	 * network and so reaches servers on the host's 127.0.0.1 (port forwards are then not needed: a port
+	 * the container listens on is a host port)
+	 * @param stopTimeout how long a stopping container gets to exit after TERM before the engine kills it
 	 */
 	public record Docker(@DefaultValue("/var/run/docker.sock") Path socket, @DefaultValue("/home/workspace") String home,
 			@DefaultValue({ "/bin/sh", "-c", "trap 'exit 0' TERM INT; echo workspace started; while :; do sleep 3600 & wait $!; done" }) List<String> command,
-			@DefaultValue("30s") Duration apiTimeout) {
+			@DefaultValue("30s") Duration apiTimeout, @DefaultValue("bridge") String network,
+			@DefaultValue("5s") Duration stopTimeout) {
 	}
 
 }

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.web.util.DefaultUriBuilderFactory;
 
 import dev.perch.shared.web.ApiException;
@@ -36,6 +38,8 @@ import tools.jackson.databind.node.MissingNode;
  * {@link RuntimeUnavailableException}, an error status an {@link EngineException}.
  */
 final class DockerEngine {
+
+	private static final Logger log = LoggerFactory.getLogger(DockerEngine.class);
 
 	/** The API version of Docker 20.10, which every later engine still serves. */
 	static final String API_VERSION = "v1.41";
@@ -76,7 +80,9 @@ final class DockerEngine {
 
 	Mono<JsonNode> get(String uri) {
 		return call(HttpMethod.GET, uri, null, timeout)
-			.retryWhen(Retry.backoff(2, Duration.ofMillis(100)).filter(DockerEngine::isTransient));
+			.retryWhen(Retry.backoff(2, Duration.ofMillis(100))
+				.filter(DockerEngine::isTransient)
+				.onRetryExhaustedThrow((retry, signal) -> signal.failure()));
 	}
 
 	Mono<JsonNode> post(String uri, @Nullable Object body) {
@@ -99,7 +105,7 @@ final class DockerEngine {
 	Flux<StreamFrames.Frame> stream(HttpMethod method, String uri, @Nullable Object body) {
 		return Flux.defer(() -> {
 			StreamFrames frames = new StreamFrames();
-			return client.request(method)
+			return client(body).request(method)
 				.uri(uri)
 				.send(body(body))
 				.response(this::opened)
@@ -119,14 +125,23 @@ final class DockerEngine {
 	}
 
 	private Mono<JsonNode> call(HttpMethod method, String uri, @Nullable Object body, Duration bound) {
-		return client.request(method)
-			.uri(uri)
-			.send(body(body))
-			.responseSingle((response, content) -> content.asByteArray()
-				.defaultIfEmpty(OPENED)
-				.map(bytes -> answer(response.status().code(), bytes)))
-			.timeout(bound)
-			.onErrorMap(this::failure);
+		return Mono.defer(() -> {
+			long started = System.nanoTime();
+			return client(body).request(method)
+				.uri(uri)
+				.send(body(body))
+				.responseSingle((response, content) -> content.asByteArray()
+					.defaultIfEmpty(OPENED)
+					.doOnNext(bytes -> log.debug("{} {} -> {} in {} ms", method, uri, response.status().code(),
+							(System.nanoTime() - started) / 1_000_000))
+					.map(bytes -> answer(response.status().code(), bytes)))
+				.timeout(bound)
+				.onErrorMap(this::failure);
+		});
+	}
+
+	private HttpClient client(@Nullable Object body) {
+		return body == null ? client : client.headers(headers -> headers.set(HttpHeaderNames.CONTENT_TYPE, "application/json"));
 	}
 
 	private Mono<ByteBuf> body(@Nullable Object body) {

@@ -14,6 +14,8 @@ import java.util.UUID;
 import java.util.concurrent.TimeoutException;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Component;
 
@@ -48,6 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class DockerRuntime implements WorkspaceRuntime, DisposableBean {
+
+	private static final Logger log = LoggerFactory.getLogger(DockerRuntime.class);
 
 	static final String LABEL = "dev.perch.workspace";
 
@@ -146,7 +150,7 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 						directory, env(command.env(), marker), true)
 					.flatMap(exec -> attached(exec, command.maxOutputBytes())
 						.timeout(command.timeout())
-						.onErrorResume(TimeoutException.class, e -> signal(container, marker, "KILL")
+						.onErrorResume(TimeoutException.class, e -> killAfterTimeout(container, marker)
 							.then(Mono.error(new ExecTimeoutException(spec.name(), command.timeout()))))
 						.flatMap(output -> ended(exec).map(state -> result(command, output, state, started))))));
 		});
@@ -204,6 +208,13 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 			.flatMap(exec -> attached(exec, 4096))
 			.onErrorResume(EngineException.class, e -> Mono.empty())
 			.then();
+	}
+
+	/** The command is answered with a 504 whether or not it could be killed; a failure to kill it is logged. */
+	private Mono<Void> killAfterTimeout(String container, String marker) {
+		return signal(container, marker, "KILL")
+			.doOnError(e -> log.warn("Could not kill a timed-out command in container {}: {}", container, e.getMessage()))
+			.onErrorResume(e -> Mono.empty());
 	}
 
 	/** TERM, then KILL when the process has not ended after a grace period. */

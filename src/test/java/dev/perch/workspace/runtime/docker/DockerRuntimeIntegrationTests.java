@@ -192,6 +192,7 @@ class DockerRuntimeIntegrationTests {
 			.expectBody(String.class).isEqualTo("workspace started\n");
 
 		Flux<String> lines = web.get().uri("/api/v1/workspaces/{name}/logs?follow=true&tail=1", name)
+			.accept(MediaType.TEXT_EVENT_STREAM)
 			.exchange()
 			.expectStatus().isOk()
 			.expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
@@ -204,7 +205,9 @@ class DockerRuntimeIntegrationTests {
 		StepVerifier.create(lines)
 			.expectNext("workspace started")
 			.then(() -> exec(name, "/bin/sh", "-c", "echo from-exec >/proc/1/fd/1; echo to-stderr >/proc/1/fd/2"))
-			.expectNext("from-exec", "to-stderr")
+			.recordWith(ArrayList::new)
+			.expectNextCount(2)
+			.consumeRecordedWith(written -> assertThat(written).containsExactlyInAnyOrder("from-exec", "to-stderr"))
 			.then(() -> web.post().uri("/api/v1/workspaces/{name}/stop", name).exchange().expectStatus().isOk())
 			.expectComplete()
 			.verify(BOUND);

@@ -103,7 +103,8 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 			.switchIfEmpty(Mono.defer(() -> create(spec)))
 			.flatMap(id -> engine.post(engine.uri("/containers/{id}/start", id), null)
 				.onErrorMap(EngineException.class, e -> refused("start", spec, e))
-				.thenReturn(id));
+				.thenReturn(id))
+			.onErrorMap(EngineException.class, DockerRuntime::failed);
 	}
 
 	@Override
@@ -113,21 +114,23 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 			.post(engine.uri("/containers/{id}/stop?t={t}", id(container), seconds), null,
 					properties.stopTimeout().plus(properties.apiTimeout()))
 			.onErrorResume(EngineException.class, e -> e.isNotFound() ? Mono.empty() : Mono.error(refused("stop", spec, e))))
-			.then();
+			.then()
+			.onErrorMap(EngineException.class, DockerRuntime::failed);
 	}
 
-	/** Removes the container, whether it runs or not; one that is already gone is fine. */
+	/** Removes the container, whether it runs or not; one that is already gone is fine. Only a container with the workspace's label is removed. */
 	@Override
 	public Mono<Void> delete(WorkspaceSpec spec) {
-		Mono<Void> byId = spec.runtimeId() == null ? Mono.empty() : remove(spec.runtimeId());
-		return byId.then(find(spec).flatMap(container -> remove(id(container))));
+		return find(spec).flatMap(container -> remove(id(container)))
+			.onErrorMap(EngineException.class, DockerRuntime::failed);
 	}
 
 	@Override
 	public Mono<WorkspaceStatus> status(WorkspaceSpec spec) {
 		return find(spec).map(container -> container.path("State").path("Running").asBoolean(false)
 				? WorkspaceStatus.RUNNING : WorkspaceStatus.STOPPED)
-			.defaultIfEmpty(WorkspaceStatus.MISSING);
+			.defaultIfEmpty(WorkspaceStatus.MISSING)
+			.onErrorMap(EngineException.class, DockerRuntime::failed);
 	}
 
 	/** The container's output; following ends when the container stops or the subscriber cancels. */
@@ -137,40 +140,47 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 			.flatMapMany(container -> lines(engine.stream(HttpMethod.GET,
 					engine.uri("/containers/{id}/logs?stdout=true&stderr=true&tail={tail}&follow={follow}", id(container),
 							tail, follow),
-					null)));
+					null)))
+			.onErrorMap(EngineException.class, e -> e.isNotFound() ? missing(spec) : failed(e));
 	}
 
 	@Override
 	public Mono<ExecResult> exec(WorkspaceSpec spec, ExecCommand command) {
-		return Mono.defer(() -> {
-			String marker = "PERCH_EXEC=" + UUID.randomUUID();
-			long started = System.nanoTime();
-			return workingDirectory(spec, command.workingDirectory())
-				.flatMap(directory -> containerId(spec).flatMap(container -> createExec(container, command.argv(),
-						directory, env(command.env(), marker), true)
-					.flatMap(exec -> attached(exec, command.maxOutputBytes())
-						.timeout(command.timeout())
-						.onErrorResume(TimeoutException.class, e -> killAfterTimeout(container, marker)
-							.then(Mono.error(new ExecTimeoutException(spec.name(), command.timeout()))))
-						.flatMap(output -> ended(exec).map(state -> result(command, output, state, started))))));
-		});
+		return Mono.zip(workingDirectory(spec, command.workingDirectory()), containerId(spec))
+			.flatMap(target -> run(spec, command, target.getT2(), target.getT1()))
+			.onErrorMap(EngineException.class, DockerRuntime::failed);
+	}
+
+	/** Runs the command attached to its output; past its timeout it is killed, with its children. */
+	private Mono<ExecResult> run(WorkspaceSpec spec, ExecCommand command, String container, String directory) {
+		String marker = "PERCH_EXEC=" + UUID.randomUUID();
+		long started = System.nanoTime();
+		return createExec(container, command.argv(), directory, env(command.env(), marker), true)
+			.flatMap(exec -> attached(exec, command.maxOutputBytes())
+				.timeout(command.timeout())
+				.onErrorResume(TimeoutException.class, e -> killAfterTimeout(container, marker)
+					.then(Mono.error(new ExecTimeoutException(spec.name(), command.timeout()))))
+				.flatMap(output -> ended(exec).map(state -> result(command, output, state, started))));
 	}
 
 	@Override
 	public Mono<WorkspaceProcess> spawn(WorkspaceSpec spec, ProcessSpec process) {
-		return Mono.defer(() -> {
-			String marker = "PERCH_PROCESS=" + UUID.randomUUID();
-			List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SPAWN_SCRIPT, inside(process.logFile())));
-			argv.addAll(process.argv());
-			return logDirectory(spec, process.logFile())
-				.then(workingDirectory(spec, process.workingDirectory()))
-				.flatMap(directory -> containerId(spec).flatMap(container -> createExec(container, argv, directory,
-						env(process.env(), marker), false)
-					.flatMap(exec -> engine.post(engine.uri("/exec/{id}/start", exec), Map.of("Detach", true, "Tty", false))
-						.onErrorMap(EngineException.class, e -> refused("start a process in", spec, e))
-						.then(pid(container, marker))
-						.map(pid -> new ContainerProcess(this, container, exec, marker, pid)))));
-		});
+		return logDirectory(spec, process.logFile())
+			.then(Mono.zip(workingDirectory(spec, process.workingDirectory()), containerId(spec)))
+			.flatMap(target -> detached(spec, process, target.getT2(), target.getT1()))
+			.onErrorMap(EngineException.class, DockerRuntime::failed);
+	}
+
+	/** Starts the process as a detached exec, its output appended to its log file, and finds its pid. */
+	private Mono<WorkspaceProcess> detached(WorkspaceSpec spec, ProcessSpec process, String container, String directory) {
+		String marker = "PERCH_PROCESS=" + UUID.randomUUID();
+		List<String> argv = new ArrayList<>(List.of("/bin/sh", "-c", SPAWN_SCRIPT, inside(process.logFile())));
+		argv.addAll(process.argv());
+		return createExec(container, argv, directory, env(process.env(), marker), false)
+			.flatMap(exec -> engine.post(engine.uri("/exec/{id}/start", exec), Map.of("Detach", true, "Tty", false))
+				.onErrorMap(EngineException.class, e -> refused("start a process in", spec, e))
+				.then(pid(container, marker))
+				.map(pid -> new ContainerProcess(this, container, exec, marker, pid)));
 	}
 
 	@Override
@@ -182,7 +192,8 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 			.mapNotNull(DockerRuntime::address)
 			.switchIfEmpty(Mono.error(() -> new ApiException(WorkspaceProblems.STATE, "Workspace '" + spec.name()
 					+ "' has no address on network " + properties.network() + "; start it first.",
-					Map.of("workspace", spec.name()))));
+					Map.of("workspace", spec.name()))))
+			.onErrorMap(EngineException.class, DockerRuntime::failed);
 	}
 
 	@Override
@@ -199,7 +210,7 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 	Mono<Boolean> running(String exec) {
 		return engine.get(engine.uri("/exec/{id}/json", exec))
 			.map(state -> state.path("Running").asBoolean(false))
-			.onErrorResume(EngineException.class, e -> e.isNotFound() ? Mono.just(false) : Mono.error(e));
+			.onErrorResume(EngineException.class, e -> e.isNotFound() ? Mono.just(false) : Mono.error(failed(e)));
 	}
 
 	/** Sends a signal to the processes carrying the marker and waits for the signalling exec to finish. */
@@ -220,12 +231,14 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 	/** TERM, then KILL when the process has not ended after a grace period. */
 	Mono<Void> terminate(String container, String exec, String marker) {
 		Mono<Boolean> ended = Flux.interval(Duration.ZERO, Duration.ofMillis(100))
+			.onBackpressureDrop()
 			.concatMap(tick -> running(exec))
 			.any(running -> !running)
 			.timeout(STOP_GRACE, Mono.just(false));
 		return signal(container, marker, "TERM")
 			.then(ended)
-			.flatMap(done -> done ? Mono.<Void>empty() : signal(container, marker, "KILL"));
+			.flatMap(done -> done ? Mono.<Void>empty() : signal(container, marker, "KILL"))
+			.onErrorMap(EngineException.class, DockerRuntime::failed);
 	}
 
 	private Mono<String> createContainer(WorkspaceSpec spec) {
@@ -328,10 +341,12 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 
 	/** The exec's final state; the engine may record the exit code a moment after the output ended. */
 	private Mono<JsonNode> ended(String exec) {
-		return engine.get(engine.uri("/exec/{id}/json", exec))
+		return Flux.interval(Duration.ZERO, Duration.ofMillis(20))
+			.onBackpressureDrop()
+			.concatMap(tick -> engine.get(engine.uri("/exec/{id}/json", exec)))
 			.filter(state -> !state.path("Running").asBoolean(false) && state.path("ExitCode").isNumber())
-			.repeatWhenEmpty(50, repeats -> repeats.delayElements(Duration.ofMillis(20)))
-			.switchIfEmpty(Mono.error(() -> new RuntimeFailedException(KIND,
+			.next()
+			.timeout(properties.apiTimeout(), Mono.error(() -> new RuntimeFailedException(KIND,
 					"The Docker engine did not report how the command ended.")));
 	}
 
@@ -438,6 +453,11 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 					Map.of("image", String.valueOf(spec.image())));
 		}
 		return refused("create", spec, e);
+	}
+
+	/** An engine error nothing more specific was said about: a 502 problem with the engine's message. */
+	private static RuntimeFailedException failed(EngineException e) {
+		return new RuntimeFailedException(KIND, "The Docker engine refused the request: " + e.message());
 	}
 
 	private static RuntimeFailedException refused(String what, WorkspaceSpec spec, EngineException e) {

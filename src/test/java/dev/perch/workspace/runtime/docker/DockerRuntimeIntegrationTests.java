@@ -28,6 +28,7 @@ import dev.perch.workspace.ProcessSpec;
 import dev.perch.workspace.WorkspaceProcess;
 import dev.perch.workspace.WorkspaceService;
 import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 import tools.jackson.databind.JsonNode;
 
@@ -200,7 +201,9 @@ class DockerRuntimeIntegrationTests {
 			})
 			.getResponseBody()
 			.filter(event -> "log".equals(event.event()))
-			.mapNotNull(ServerSentEvent::data);
+			.mapNotNull(ServerSentEvent::data)
+			// the steps below block on requests: keep them off the event loop that serves them
+			.publishOn(Schedulers.boundedElastic());
 
 		StepVerifier.create(lines)
 			.expectNext("workspace started")

@@ -99,7 +99,7 @@ class DockerRuntimeUnavailableIntegrationTests {
 		database.sql("INSERT INTO workspace (name, runtime, image, status, env, ports, runtime_id, created_at, last_used_at, version) "
 				+ "VALUES (:name, 'docker', 'perch-test/workspace:1', 'running', '{}', '[]', :id, :now, :now, 0)")
 			.bind("name", name)
-			.bind("id", "0123456789ab")
+			.bind("id", "0123456789abcdef".repeat(4))
 			.bind("now", OffsetDateTime.now(ZoneOffset.UTC))
 			.then()
 			.block(FAST);

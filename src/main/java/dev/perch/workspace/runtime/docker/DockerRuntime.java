@@ -213,9 +213,12 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 			.onErrorResume(EngineException.class, e -> e.isNotFound() ? Mono.just(false) : Mono.error(failed(e)));
 	}
 
-	/** Sends a signal to the processes carrying the marker and waits for the signalling exec to finish. */
+	/**
+	 * Sends a signal to the processes carrying the marker and waits for the signalling exec to finish. In
+	 * a container that is gone or stopped there is nothing left to signal.
+	 */
 	Mono<Void> signal(String container, String marker, String signal) {
-		return createExec(container, List.of("/bin/sh", "-c", SIGNAL_SCRIPT, marker, signal), properties.home(), List.of(), true)
+		return execIn(container, List.of("/bin/sh", "-c", SIGNAL_SCRIPT, marker, signal), properties.home(), List.of(), true)
 			.flatMap(exec -> attached(exec, 4096))
 			.onErrorResume(EngineException.class, e -> Mono.empty())
 			.then();
@@ -318,7 +321,14 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 				: find(spec).map(DockerRuntime::id).switchIfEmpty(Mono.error(() -> missing(spec)));
 	}
 
+	/** An exec, not started yet; a container that is gone or stopped answers a 409 problem. */
 	private Mono<String> createExec(String container, List<String> argv, String directory, List<String> env, boolean attach) {
+		return execIn(container, argv, directory, env, attach)
+			.onErrorMap(EngineException.class, e -> new ApiException(WorkspaceProblems.STATE,
+					"The workspace's container cannot run commands: " + e.message(), Map.of("runtime", KIND)));
+	}
+
+	private Mono<String> execIn(String container, List<String> argv, String directory, List<String> env, boolean attach) {
 		Map<String, Object> config = new LinkedHashMap<>();
 		config.put("Cmd", argv);
 		config.put("WorkingDir", directory);
@@ -328,9 +338,7 @@ class DockerRuntime implements WorkspaceRuntime, DisposableBean {
 		config.put("AttachStderr", attach);
 		config.put("Tty", false);
 		return engine.post(engine.uri("/containers/{id}/exec", container), config)
-			.map(created -> created.path("Id").asString(""))
-			.onErrorMap(EngineException.class, e -> new ApiException(WorkspaceProblems.STATE,
-					"The workspace's container cannot run commands: " + e.message(), Map.of("runtime", KIND)));
+			.map(created -> created.path("Id").asString(""));
 	}
 
 	/** Starts an exec attached to its output and collects it; completes when the process and its output end. */

@@ -292,7 +292,7 @@ class DockerRuntimeIntegrationTests {
 		assertThat(process.pid()).isPositive();
 		assertThat(process.isAlive().block(BOUND)).isTrue();
 		Path log = home(name).resolve("logs/server.log");
-		StepVerifier.create(Flux.interval(Duration.ZERO, Duration.ofMillis(100))
+		StepVerifier.create(Flux.interval(Duration.ZERO, Duration.ofMillis(100), Schedulers.boundedElastic())
 				.map(tick -> read(log))
 				.filter(text -> text.contains("spawned detached"))
 				.next())
@@ -307,6 +307,19 @@ class DockerRuntimeIntegrationTests {
 		assertThat(processes(name)).doesNotContain("sleep 1000");
 		assertThat(workspaces.reachableHost(name).block(BOUND)).isEqualTo("127.0.0.1");
 		assertThat(workspaces.homeInside(name).block(BOUND)).isEqualTo(Path.of("/home/workspace"));
+	}
+
+	@Test
+	void endsSpawnedProcessesWhenTheWorkspaceStops() {
+		String name = started(Map.of());
+		WorkspaceProcess process = workspaces.spawn(name, new ProcessSpec(List.of("sleep", "1001"), null, Map.of(),
+				"sleep.log")).block(BOUND);
+		assertThat(process.isAlive().block(BOUND)).isTrue();
+
+		web.post().uri("/api/v1/workspaces/{name}/stop", name).exchange().expectStatus().isOk();
+
+		assertThat(process.isAlive().block(BOUND)).isFalse();
+		StepVerifier.create(process.stop()).expectComplete().verify(BOUND);
 	}
 
 	@Test

@@ -1,0 +1,45 @@
+package dev.perch.session;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Reads one agent's sessions from a workspace home. Implemented once per agent in the internal
+ * {@code agent.*} packages; every method blocks on file I/O, and {@link AgentSessions} calls them on
+ * bounded-elastic threads. Implementations stream their sources (never a whole file in memory), keep
+ * every path they open inside {@code home}, and skip and count lines they cannot read.
+ */
+public interface AgentReader {
+
+	Agent agent();
+
+	/** Whether {@code id} has this agent's session-id format (checked before any path is built from it). */
+	boolean isValidId(String id);
+
+	/** The sessions under {@code home}, from file metadata only (cheap: no content read). */
+	List<SessionSource> sources(Path home) throws IOException;
+
+	/** Reads what the index keeps about each source. */
+	List<SessionSummary> summarize(Path home, List<SessionSource> sources) throws IOException;
+
+	/**
+	 * A page of history ending just before {@code before} (null: the tail), at most {@code limit} messages.
+	 *
+	 * @throws IllegalArgumentException when {@code before} is not a cursor this reader gave out
+	 */
+	MessagePage messages(Path home, SessionSource source, int limit, @Nullable String before) throws IOException;
+
+	/** A snippet around the first place the session's content contains {@code needle} (already lower case). */
+	Optional<String> search(Path home, SessionSource source, String needle) throws IOException;
+
+	/** Removes the session from the agent's storage. */
+	void delete(Path home, SessionSource source) throws IOException;
+
+	/** Per-request usage of every session under {@code home}, deduplicated by {@link UsageEntry#dedupeKey()}. */
+	List<UsageEntry> usage(Path home, String workspace) throws IOException;
+
+}

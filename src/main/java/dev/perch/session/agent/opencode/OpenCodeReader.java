@@ -1,0 +1,395 @@
+package dev.perch.session.agent.opencode;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.stereotype.Component;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteOpenMode;
+
+import dev.perch.session.Agent;
+import dev.perch.session.AgentReader;
+import dev.perch.session.MessagePage;
+import dev.perch.session.MessagePart;
+import dev.perch.session.MessageUsage;
+import dev.perch.session.SessionMessage;
+import dev.perch.session.SessionSource;
+import dev.perch.session.SessionSummary;
+import dev.perch.session.UsageEntry;
+import dev.perch.session.agent.HomePaths;
+import dev.perch.session.agent.Json;
+import dev.perch.session.agent.Texts;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * OpenCode (1.18.x) keeps its sessions in SQLite: {@code <home>/.local/share/opencode/opencode.db}
+ * ({@code $XDG_DATA_HOME/opencode}), tables {@code session}, {@code message} (JSON {@code data}: role,
+ * tokens, cost, modelID) and {@code part} (JSON {@code data}: text, reasoning, tool...). Reads use a
+ * read-only connection; a session's {@code time_updated} is the change marker the index compares. Delete
+ * is the one write, in a transaction, with a busy timeout so a running server's writes are waited for.
+ */
+@Component
+public class OpenCodeReader implements AgentReader {
+
+	static final String DATABASE = ".local/share/opencode/opencode.db";
+
+	private static final Pattern ID = Pattern.compile("ses_[A-Za-z0-9]{10,60}");
+
+	private final JsonMapper json;
+
+	public OpenCodeReader(JsonMapper json) {
+		this.json = json;
+	}
+
+	@Override
+	public Agent agent() {
+		return Agent.OPENCODE;
+	}
+
+	@Override
+	public boolean isValidId(String id) {
+		return ID.matcher(id).matches();
+	}
+
+	private Optional<Path> database(Path home) throws IOException {
+		Path file = home.resolve(DATABASE).normalize();
+		if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || !HomePaths.inside(home, file)) {
+			return Optional.empty();
+		}
+		return Optional.of(file);
+	}
+
+	private static Connection open(Path file, boolean readOnly) throws IOException {
+		SQLiteConfig config = new SQLiteConfig();
+		config.setReadOnly(readOnly);
+		config.setBusyTimeout(5000);
+		if (!readOnly) {
+			config.resetOpenMode(SQLiteOpenMode.CREATE);
+		}
+		try {
+			return config.createConnection("jdbc:sqlite:" + file.toAbsolutePath());
+		}
+		catch (SQLException ex) {
+			throw new IOException("cannot open the OpenCode database: " + ex.getMessage(), ex);
+		}
+	}
+
+	@Override
+	public List<SessionSource> sources(Path home) throws IOException {
+		Optional<Path> database = database(home);
+		if (database.isEmpty()) {
+			return List.of();
+		}
+		List<SessionSource> sources = new ArrayList<>();
+		try (Connection connection = open(database.get(), true);
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT id, time_updated FROM session")) {
+			while (rows.next()) {
+				String id = rows.getString(1);
+				if (isValidId(id)) {
+					sources.add(new SessionSource(id, database.get(), 0, rows.getLong(2)));
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new IOException("cannot read OpenCode sessions: " + ex.getMessage(), ex);
+		}
+		return sources;
+	}
+
+	@Override
+	public List<SessionSummary> summarize(Path home, List<SessionSource> sources) throws IOException {
+		Optional<Path> database = database(home);
+		if (database.isEmpty() || sources.isEmpty()) {
+			return List.of();
+		}
+		List<SessionSummary> summaries = new ArrayList<>(sources.size());
+		try (Connection connection = open(database.get(), true)) {
+			for (SessionSource source : sources) {
+				SessionSummary summary = summarize(connection, source);
+				if (summary != null) {
+					summaries.add(summary);
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new IOException("cannot read OpenCode sessions: " + ex.getMessage(), ex);
+		}
+		return summaries;
+	}
+
+	private @Nullable SessionSummary summarize(Connection connection, SessionSource source) throws SQLException {
+		String title;
+		String directory;
+		long created;
+		long updated;
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT title, directory, time_created, time_updated FROM session WHERE id = ?")) {
+			statement.setString(1, source.id());
+			try (ResultSet row = statement.executeQuery()) {
+				if (!row.next()) {
+					return null;
+				}
+				title = row.getString(1);
+				directory = row.getString(2);
+				created = row.getLong(3);
+				updated = row.getLong(4);
+			}
+		}
+		int count = 0;
+		int errors = 0;
+		Set<String> models = new LinkedHashSet<>();
+		String firstUserMessage = null;
+		try (PreparedStatement statement = connection
+			.prepareStatement("SELECT id, data FROM message WHERE session_id = ? ORDER BY time_created, id")) {
+			statement.setString(1, source.id());
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					JsonNode data = Json.object(json, rows.getString(2));
+					if (data == null) {
+						errors++;
+						continue;
+					}
+					count++;
+					String model = Json.text(data, "modelID");
+					if ("assistant".equals(Json.text(data, "role")) && model != null) {
+						models.add(model);
+					}
+					if (firstUserMessage == null && "user".equals(Json.text(data, "role"))) {
+						firstUserMessage = rows.getString(1);
+					}
+				}
+			}
+		}
+		String firstPrompt = firstUserMessage == null ? null : firstText(connection, firstUserMessage);
+		return new SessionSummary(source, Texts.oneLine(title, Texts.TITLE), Texts.oneLine(firstPrompt, Texts.TITLE),
+				directory, count, List.copyOf(models), Instant.ofEpochMilli(created), Instant.ofEpochMilli(updated), errors);
+	}
+
+	private @Nullable String firstText(Connection connection, String messageId) throws SQLException {
+		try (PreparedStatement statement = connection.prepareStatement("SELECT data FROM part WHERE message_id = ? ORDER BY id")) {
+			statement.setString(1, messageId);
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					JsonNode part = Json.object(json, rows.getString(1));
+					if (part != null && "text".equals(Json.text(part, "type")) && !part.path("synthetic").asBoolean(false)) {
+						return Json.text(part, "text");
+					}
+				}
+			}
+		}
+		return null;
+	}
+
+	@Override
+	public MessagePage messages(Path home, SessionSource source, int limit, @Nullable String before) throws IOException {
+		long time = Long.MAX_VALUE;
+		String id = "\uffff";
+		if (before != null) {
+			int colon = before.indexOf(':');
+			if (colon < 1 || !before.substring(0, colon).matches("[0-9]{1,18}") || !before.substring(colon + 1).matches("msg_[A-Za-z0-9]{1,60}")) {
+				throw new IllegalArgumentException("not a history cursor");
+			}
+			time = Long.parseLong(before.substring(0, colon));
+			id = before.substring(colon + 1);
+		}
+		Path database = database(home).orElseThrow(() -> new java.nio.file.NoSuchFileException(DATABASE));
+		try (Connection connection = open(database, true)) {
+			List<Row> rows = rowsBefore(connection, source.id(), time, id, limit + 1);
+			boolean more = rows.size() > limit;
+			List<Row> page = more ? rows.subList(0, limit) : rows;
+			Map<String, List<MessagePart>> parts = parts(connection, page);
+			List<SessionMessage> items = new ArrayList<>(page.size());
+			for (int i = page.size() - 1; i >= 0; i--) {
+				Row row = page.get(i);
+				items.add(toMessage(row, parts.getOrDefault(row.id, List.of())));
+			}
+			Row oldest = page.isEmpty() ? null : page.get(page.size() - 1);
+			return new MessagePage(items, more && oldest != null ? oldest.created + ":" + oldest.id : null);
+		}
+		catch (SQLException ex) {
+			throw new IOException("cannot read OpenCode messages: " + ex.getMessage(), ex);
+		}
+	}
+
+	private record Row(String id, long created, @Nullable JsonNode data) {
+	}
+
+	private List<Row> rowsBefore(Connection connection, String session, long time, String id, int limit) throws SQLException {
+		List<Row> rows = new ArrayList<>();
+		try (PreparedStatement statement = connection.prepareStatement("SELECT id, time_created, data FROM message "
+				+ "WHERE session_id = ? AND (time_created < ? OR (time_created = ? AND id < ?)) "
+				+ "ORDER BY time_created DESC, id DESC LIMIT ?")) {
+			statement.setString(1, session);
+			statement.setLong(2, time);
+			statement.setLong(3, time);
+			statement.setString(4, id);
+			statement.setInt(5, limit);
+			try (ResultSet result = statement.executeQuery()) {
+				while (result.next()) {
+					rows.add(new Row(result.getString(1), result.getLong(2), Json.object(json, result.getString(3))));
+				}
+			}
+		}
+		return rows;
+	}
+
+	private Map<String, List<MessagePart>> parts(Connection connection, List<Row> rows) throws SQLException {
+		Map<String, List<MessagePart>> parts = new HashMap<>();
+		try (PreparedStatement statement = connection.prepareStatement("SELECT data FROM part WHERE message_id = ? ORDER BY id")) {
+			for (Row row : rows) {
+				statement.setString(1, row.id);
+				List<MessagePart> list = new ArrayList<>();
+				try (ResultSet result = statement.executeQuery()) {
+					while (result.next()) {
+						JsonNode part = Json.object(json, result.getString(1));
+						if (part != null) {
+							list.addAll(normalise(part));
+						}
+					}
+				}
+				parts.put(row.id, list);
+			}
+		}
+		return parts;
+	}
+
+	private List<MessagePart> normalise(JsonNode part) {
+		String type = String.valueOf(Json.text(part, "type"));
+		return switch (type) {
+			case "text" -> List.of(MessagePart.text("text", String.valueOf(Json.text(part, "text")), Texts.PART));
+			case "reasoning" -> List.of(MessagePart.text("reasoning", String.valueOf(Json.text(part, "text")), Texts.PART));
+			case "tool" -> {
+				JsonNode state = part.path("state");
+				String tool = Json.text(part, "tool");
+				String call = Json.text(part, "callID");
+				List<MessagePart> list = new ArrayList<>();
+				list.add(MessagePart.tool("tool_call", tool, call, Json.compact(json, state.get("input")), Texts.TOOL));
+				JsonNode output = state.has("output") ? state.get("output") : state.get("error");
+				if (output != null) {
+					list.add(MessagePart.tool("tool_result", tool, call, Json.compact(json, output), Texts.TOOL));
+				}
+				yield list;
+			}
+			default -> List.of();
+		};
+	}
+
+	private SessionMessage toMessage(Row row, List<MessagePart> parts) {
+		JsonNode data = row.data;
+		String role = data == null ? "assistant" : String.valueOf(Json.text(data, "role"));
+		MessageUsage usage = null;
+		if (data != null && data.has("tokens")) {
+			JsonNode tokens = data.get("tokens");
+			usage = new MessageUsage(Json.number(tokens, "input"), Json.number(tokens, "output"),
+					Json.number(tokens.get("cache"), "read"), Json.number(tokens.get("cache"), "write"),
+					Json.number(tokens, "reasoning"), Json.decimal(data, "cost"));
+		}
+		return new SessionMessage(row.id, role, Instant.ofEpochMilli(row.created),
+				data == null ? null : Json.text(data, "modelID"), parts, usage, null);
+	}
+
+	@Override
+	public Optional<String> search(Path home, SessionSource source, String needle) throws IOException {
+		Optional<Path> database = database(home);
+		if (database.isEmpty()) {
+			return Optional.empty();
+		}
+		String escaped = Texts.jsonEscaped(needle);
+		try (Connection connection = open(database.get(), true);
+				PreparedStatement statement = connection.prepareStatement("SELECT data FROM part WHERE session_id = ? ORDER BY id")) {
+			statement.setString(1, source.id());
+			try (ResultSet rows = statement.executeQuery()) {
+				while (rows.next()) {
+					String raw = rows.getString(1);
+					if (raw == null || !Texts.mayContain(raw, needle, escaped)) {
+						continue;
+					}
+					JsonNode part = Json.object(json, raw);
+					for (MessagePart normal : part == null ? List.<MessagePart>of() : normalise(part)) {
+						String snippet = Texts.snippet(normal.text(), needle);
+						if (snippet != null) {
+							return Optional.of(snippet);
+						}
+					}
+				}
+			}
+		}
+		catch (SQLException ex) {
+			throw new IOException("cannot search OpenCode parts: " + ex.getMessage(), ex);
+		}
+		return Optional.empty();
+	}
+
+	/** Deletes the session, its messages and parts (and what else references it, through OpenCode's cascades). */
+	@Override
+	public void delete(Path home, SessionSource source) throws IOException {
+		Path database = database(home).orElseThrow(() -> new java.nio.file.NoSuchFileException(DATABASE));
+		try (Connection connection = open(database, false)) {
+			try (Statement pragma = connection.createStatement()) {
+				pragma.execute("PRAGMA foreign_keys = ON");
+			}
+			connection.setAutoCommit(false);
+			for (String sql : List.of("DELETE FROM part WHERE session_id = ?", "DELETE FROM message WHERE session_id = ?",
+					"DELETE FROM session WHERE id = ?")) {
+				try (PreparedStatement statement = connection.prepareStatement(sql)) {
+					statement.setString(1, source.id());
+					statement.executeUpdate();
+				}
+			}
+			connection.commit();
+		}
+		catch (SQLException ex) {
+			throw new IOException("cannot delete the OpenCode session: " + ex.getMessage(), ex);
+		}
+	}
+
+	/** One entry per assistant message: its tokens and the cost OpenCode computed. */
+	@Override
+	public List<UsageEntry> usage(Path home, String workspace) throws IOException {
+		Optional<Path> database = database(home);
+		if (database.isEmpty()) {
+			return List.of();
+		}
+		List<UsageEntry> entries = new ArrayList<>();
+		try (Connection connection = open(database.get(), true);
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT id, session_id, time_created, data FROM message ORDER BY time_created, id")) {
+			while (rows.next()) {
+				JsonNode data = Json.object(json, rows.getString(4));
+				if (data == null || !"assistant".equals(Json.text(data, "role")) || !data.has("tokens")) {
+					continue;
+				}
+				JsonNode tokens = data.get("tokens");
+				JsonNode cache = tokens.get("cache");
+				entries.add(new UsageEntry("opencode:" + rows.getString(1), workspace, Agent.OPENCODE, rows.getString(2), null,
+						Instant.ofEpochMilli(rows.getLong(3)), Json.text(data, "modelID"), Json.text(data, "providerID"),
+						Json.number(tokens, "input"), Json.number(tokens, "output"), Json.number(cache, "read"),
+						Json.number(cache, "write"), 0, Json.number(tokens, "reasoning"), Json.decimal(data, "cost")));
+			}
+		}
+		catch (SQLException ex) {
+			throw new IOException("cannot read OpenCode usage: " + ex.getMessage(), ex);
+		}
+		return entries;
+	}
+
+}

@@ -149,11 +149,12 @@ public class ClaudeReader implements AgentReader {
 	private SessionSummary summarize(Path home, SessionSource source) throws IOException {
 		Path file = HomePaths.requireFile(home, source.file());
 		Summary summary = new Summary();
-		summary.errors += Lines.forward(file, Files.size(file), maxLine, (line, offset, terminated) -> summary.accept(line, false));
+		int skipped = Lines.forward(file, Files.size(file), maxLine, (line, offset, terminated) -> summary.accept(line, false));
 		for (Path subagent : subagentFiles(file, source.id())) {
-			summary.errors += Lines.forward(HomePaths.requireFile(home, subagent), Files.size(subagent), maxLine,
+			skipped += Lines.forward(HomePaths.requireFile(home, subagent), Files.size(subagent), maxLine,
 					(line, offset, terminated) -> summary.accept(line, true));
 		}
+		summary.errors += skipped;
 		return new SessionSummary(source, Texts.oneLine(summary.title, Texts.TITLE),
 				Texts.oneLine(summary.firstPrompt, Texts.TITLE), summary.cwd, summary.userMessages + summary.assistantKeys.size(),
 				List.copyOf(summary.models), summary.first, summary.last == null ? summary.first : summary.last,

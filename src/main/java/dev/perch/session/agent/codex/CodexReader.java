@@ -111,7 +111,8 @@ public class CodexReader implements AgentReader {
 	private SessionSummary summarize(Path home, SessionSource source) throws IOException {
 		Path file = HomePaths.requireFile(home, source.file());
 		Summary summary = new Summary();
-		summary.errors += Lines.forward(file, Files.size(file), maxLine, (line, offset, terminated) -> summary.accept(line));
+		int skipped = Lines.forward(file, Files.size(file), maxLine, (line, offset, terminated) -> summary.accept(line));
+		summary.errors += skipped;
 		return new SessionSummary(source, null, Texts.oneLine(summary.firstPrompt, Texts.TITLE), summary.cwd,
 				summary.messages, List.copyOf(summary.models), summary.created, summary.last, summary.errors);
 	}

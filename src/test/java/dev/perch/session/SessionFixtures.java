@@ -131,8 +131,10 @@ public final class SessionFixtures {
 				+ "\",\"cwd\":\"/w\",\"sessionId\":\"" + session + "\"}";
 	}
 
+	private static final tools.jackson.databind.json.JsonMapper JSON = json();
+
 	public static String quote(String text) {
-		return json().writeValueAsString(text);
+		return JSON.writeValueAsString(text);
 	}
 
 }

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Service;
 
 import dev.perch.shared.web.ApiException;
+import dev.perch.workspace.WorkspaceNotFoundException;
 import dev.perch.workspace.WorkspaceService;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -75,9 +76,15 @@ public class AgentSessions {
 		return new SessionPage(items.stream().map(SessionMeta::toResponse).toList(), next);
 	}
 
-	/** Sessions of every workspace by last access (recorded with {@link #recordAccess}), most recent first. */
+	/**
+	 * Sessions of every workspace by last access (recorded with {@link #recordAccess}), most recent first;
+	 * rows of workspaces deleted since are left out.
+	 */
 	public Flux<AgentSession> recent(int limit) {
-		return repository.recent(limit).map(SessionMeta::toResponse);
+		return repository.recent(limit)
+			.concatMap(row -> workspaces.home(row.workspace())
+				.map(home -> row.toResponse())
+				.onErrorResume(WorkspaceNotFoundException.class, ex -> Mono.empty()));
 	}
 
 	public Mono<AgentSession> get(String workspace, String agent, String id) {

@@ -62,7 +62,7 @@ public class AgentSessions {
 		List<String> agents = agent == null ? ALL_AGENTS : List.of(Agent.parse(agent).json());
 		ListCursor from = ListCursor.parse(cursor);
 		return workspaces.home(workspace)
-			.flatMap(home -> index.refresh(workspace, home))
+			.flatMap(home -> index.indexed(workspace, home))
 			.thenMany(Flux.defer(() -> repository.page(workspace, agents, from.updatedAt(), from.id(), limit + 1)))
 			.collectList()
 			.map(rows -> page(rows, limit));
@@ -134,7 +134,7 @@ public class AgentSessions {
 		String needle = checkedQuery(query).toLowerCase(Locale.ROOT);
 		List<String> agents = agent == null ? ALL_AGENTS : List.of(Agent.parse(agent).json());
 		return workspaces.home(workspace)
-			.flatMapMany(home -> index.refresh(workspace, home)
+			.flatMapMany(home -> index.indexed(workspace, home)
 				.thenMany(Flux.defer(() -> repository.newestFirst(workspace, agents)))
 				.flatMapSequential(row -> match(home, row, needle), 2))
 			.take(properties.maxSearchResults());
@@ -200,7 +200,7 @@ public class AgentSessions {
 						"'" + SessionProblems.printable(id) + "' is not a " + agent.json() + " session id.",
 						Map.of("agent", agent.json(), "sessionId", SessionProblems.printable(id))));
 			}
-			return workspaces.home(workspace).flatMap(home -> index.refresh(workspace, home)
+			return workspaces.home(workspace).flatMap(home -> index.indexed(workspace, home)
 				.then(find(workspace, agent, id))
 				.switchIfEmpty(index.refreshNow(workspace, home).then(find(workspace, agent, id)))
 				.switchIfEmpty(Mono.error(() -> new SessionNotFoundException(workspace, agent, id)))

@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataIntegrityViolationException;
+import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 import reactor.core.publisher.Flux;
@@ -26,8 +27,9 @@ import reactor.core.scheduler.Schedulers;
 /**
  * Keeps {@code session_meta} in line with the files: a refresh lists each agent's sources (file
  * metadata only), reads again only those whose size or mtime changed, and drops rows whose source is
- * gone. At most one refresh per workspace runs at a time (callers share it), and a non-forced refresh
- * is skipped when the last one is younger than {@code perch.sessions.refresh-interval}.
+ * gone. At most one refresh per workspace runs at a time (callers share it). A workspace is indexed on
+ * first use, then re-scanned in the background every {@code perch.sessions.refresh-interval}; a lookup
+ * of a session the index lacks re-scans at once.
  */
 @Component
 class SessionIndex {
@@ -49,6 +51,9 @@ class SessionIndex {
 
 	private final Map<String, Instant> lastRefresh = new ConcurrentHashMap<>();
 
+	/** Workspaces whose sessions were asked for, and their homes: the background refresh keeps these current. */
+	private final Map<String, Path> known = new ConcurrentHashMap<>();
+
 	SessionIndex(List<AgentReader> readers, SessionMetaRepository repository, SessionProperties properties, Clock clock) {
 		this.readers = new LinkedHashMap<>();
 		readers.forEach(reader -> this.readers.put(reader.agent(), reader));
@@ -65,15 +70,35 @@ class SessionIndex {
 		return reader;
 	}
 
-	/** Refreshes the workspace's rows unless a refresh finished within the refresh interval. */
-	Mono<Void> refresh(String workspace, Path home) {
+	/**
+	 * Makes sure the workspace has been indexed once; later changes are picked up in the background
+	 * ({@link #refreshKnown}), so a list is served from the index without touching the files.
+	 */
+	Mono<Void> indexed(String workspace, Path home) {
 		return Mono.defer(() -> {
-			Instant last = lastRefresh.get(workspace);
-			if (last != null && last.plus(properties.refreshInterval()).isAfter(clock.instant())) {
-				return Mono.empty();
-			}
-			return refreshNow(workspace, home);
+			known.put(workspace, home);
+			return lastRefresh.containsKey(workspace) ? Mono.empty() : refreshNow(workspace, home);
 		});
+	}
+
+	/** Re-scans every workspace listed since start-up, one at a time, every {@code perch.sessions.refresh-interval}. */
+	@Scheduled(initialDelayString = "${perch.sessions.refresh-interval:5s}", fixedDelayString = "${perch.sessions.refresh-interval:5s}")
+	Mono<Void> refreshKnown() {
+		return Flux.fromIterable(List.copyOf(known.entrySet()))
+			.concatMap(entry -> refreshNow(entry.getKey(), entry.getValue())
+				.then(Mono.fromRunnable(() -> forgetIfGone(entry.getKey(), entry.getValue())))
+				.onErrorResume(ex -> {
+					log.warn("Cannot refresh the sessions of workspace {}: {}", entry.getKey(), ex.toString());
+					return Mono.empty();
+				}))
+			.then();
+	}
+
+	private void forgetIfGone(String workspace, Path home) {
+		if (!java.nio.file.Files.isDirectory(home)) {
+			known.remove(workspace, home);
+			lastRefresh.remove(workspace);
+		}
 	}
 
 	/** Refreshes now, or joins the refresh of this workspace already running. */
@@ -123,9 +148,11 @@ class SessionIndex {
 			.filter(row -> sources.containsKey(Agent.parse(row.agent())))
 			.filter(row -> !present.contains(row.agent() + "/" + row.sessionId()))
 			.toList();
-		return Flux.fromIterable(changed)
-			.groupBy(Work::agent)
-			.concatMap(group -> group.buffer(BATCH).concatMap(batch -> summarize(workspace, home, batch)))
+		// grouped here, not with groupBy: groupBy + concatMap stalls once later groups fill its buffer
+		Map<Agent, List<Work>> byAgent = new LinkedHashMap<>();
+		changed.forEach(work -> byAgent.computeIfAbsent(work.agent(), agent -> new ArrayList<>()).add(work));
+		return Flux.fromIterable(byAgent.values())
+			.concatMap(works -> Flux.fromIterable(works).buffer(BATCH).concatMap(batch -> summarize(workspace, home, batch)))
 			.concatMap(done -> save(workspace, done))
 			.thenMany(Flux.fromIterable(gone).concatMap(row -> repository.deleteById(row.id())))
 			.then();

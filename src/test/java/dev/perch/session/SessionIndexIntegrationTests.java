@@ -34,7 +34,7 @@ class SessionIndexIntegrationTests {
 		SessionMetaRepository repository = database.migrated().repository(SessionMetaRepository.class);
 		Counting claude = new Counting(claude());
 		SessionIndex index = new SessionIndex(List.of(claude, codex(), opencode()), repository,
-				new SessionProperties(Duration.ofHours(1), DataSize.ofMegabytes(16), 200, 50, 200), Clock.systemUTC());
+				new SessionProperties(Duration.ofHours(1), DataSize.ofMegabytes(16), 200, 50), Clock.systemUTC());
 		Path home = home(temp.resolve("home"));
 
 		index.refreshNow("ws", home).block(TIMEOUT);
@@ -62,8 +62,36 @@ class SessionIndexIntegrationTests {
 		assertThat(repository.findByWorkspace("ws").count().block(TIMEOUT)).isEqualTo(10);
 
 		int listed = claude.listed.get();
-		index.refresh("ws", home).block(TIMEOUT);
-		assertThat(claude.listed.get()).as("within the refresh interval a list does not scan").isEqualTo(listed);
+		index.indexed("ws", home).block(TIMEOUT);
+		assertThat(claude.listed.get()).as("an indexed workspace is listed from the index").isEqualTo(listed);
+		index.refreshKnown().block(TIMEOUT);
+		assertThat(claude.listed.get()).as("the background refresh re-scans it").isEqualTo(listed + 1);
+	}
+
+	/** On H2 only: the test database's PostgreSQL factory opens a connection per statement (no pool). */
+	@org.junit.jupiter.api.Test
+	void indexesHundredsOfSessionsOfSeveralAgentsInOneRefresh() throws IOException {
+		SessionMetaRepository repository = TestDatabase.H2.migrated().repository(SessionMetaRepository.class);
+		SessionIndex index = new SessionIndex(List.of(claude(), codex(), opencode()), repository,
+				SessionProperties.defaults(), Clock.systemUTC());
+		Path home = temp.resolve("many");
+		Path claudeFolder = Files.createDirectories(home.resolve(".claude/projects/-w"));
+		Path codexFolder = Files.createDirectories(home.resolve(".codex/sessions/2026/11/25"));
+		String first = "00000001-0000-4000-8000-000000000000";
+		Files.writeString(claudeFolder.resolve(first + ".jsonl"), claudeUser(first, "u", "/w", "2026-11-25T00:00:00Z", "p") + "\n");
+		for (int i = 0; i < 300; i++) {
+			String codexId = String.format("%08x-0000-7000-8000-000000000000", i);
+			Files.writeString(codexFolder.resolve("rollout-2026-11-25T00-00-00-" + codexId + ".jsonl"),
+					"{\"timestamp\":\"2026-11-25T00:00:00Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"" + codexId
+							+ "\",\"cwd\":\"/w\"}}\n");
+		}
+		// one agent's sources, then more of the next agent's than a groupBy buffer holds (256): this stalled once
+		index.refreshNow("ws", home)
+			.then(repository.findByWorkspace("ws").count())
+			.as(reactor.test.StepVerifier::create)
+			.expectNext(301L)
+			.expectComplete()
+			.verify(Duration.ofSeconds(60));
 	}
 
 	private static Path reader(AgentReader reader, Path home, String id) throws IOException {

@@ -12,7 +12,6 @@ public final class SessionProblems {
 	public static final ProblemType INVALID_ID = new ProblemType("invalid-session-id", "Invalid session id", HttpStatus.BAD_REQUEST);
 	public static final ProblemType INVALID_CURSOR = new ProblemType("invalid-cursor", "Invalid cursor", HttpStatus.BAD_REQUEST);
 	public static final ProblemType INVALID_QUERY = new ProblemType("invalid-search-query", "Invalid search query", HttpStatus.BAD_REQUEST);
-	public static final ProblemType UNREADABLE = new ProblemType("session-unreadable", "Session storage unreadable", HttpStatus.UNPROCESSABLE_CONTENT);
 
 	private SessionProblems() {
 	}

@@ -242,6 +242,26 @@ class SessionApiIntegrationTests {
 		client().delete().uri(sessions() + "/codex/{id}", "..").exchange().expectStatus().isBadRequest();
 	}
 
+	@Autowired
+	AgentSessions agentSessions;
+
+	@Test
+	void exposesEveryAgentsDeduplicatedUsageToTheUsageCollector() {
+		agentSessions.usage(workspace)
+			.collectList()
+			.as(reactor.test.StepVerifier::create)
+			.assertNext(entries -> {
+				assertThat(entries).extracting(UsageEntry::dedupeKey).doesNotHaveDuplicates();
+				assertThat(entries).filteredOn(entry -> entry.agent() == Agent.CLAUDE).hasSize(12);
+				assertThat(entries).filteredOn(entry -> entry.agent() == Agent.CODEX).hasSize(7);
+				assertThat(entries).filteredOn(entry -> entry.agent() == Agent.OPENCODE).hasSize(4);
+				assertThat(entries).allSatisfy(entry -> assertThat(entry.workspace()).isEqualTo(workspace));
+				assertThat(entries.stream().mapToLong(UsageEntry::output).sum()).isEqualTo(1148 + 770 + 80);
+			})
+			.expectComplete()
+			.verify(java.time.Duration.ofSeconds(30));
+	}
+
 	@Test
 	void requiresTheToken() {
 		web.get().uri(sessions()).exchange().expectStatus().isUnauthorized();

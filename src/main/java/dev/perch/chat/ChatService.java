@@ -17,7 +17,7 @@ import dev.perch.opencode.OpenCodeEvent;
 import dev.perch.opencode.OpenCodeServerState;
 import dev.perch.opencode.OpenCodeServers;
 import dev.perch.opencode.OpenCodeSession;
-import dev.perch.opencode.OpenCodeSettings;
+import dev.perch.opencode.OpenCodeLimits;
 import dev.perch.opencode.OpenCodeSettings.Limits;
 import dev.perch.opencode.SessionIds;
 import dev.perch.opencode.wire.PromptJson;
@@ -46,7 +46,7 @@ class ChatService {
 
 	private final OpenCodeServers servers;
 
-	private final OpenCodeSettings settings;
+	private final OpenCodeLimits settings;
 
 	private final WorkspaceService workspaces;
 
@@ -64,7 +64,7 @@ class ChatService {
 
 	private volatile int replayBuffer = 1000;
 
-	ChatService(OpenCodeServers servers, OpenCodeSettings settings, WorkspaceService workspaces, UsageRecorder usage) {
+	ChatService(OpenCodeServers servers, OpenCodeLimits settings, WorkspaceService workspaces, UsageRecorder usage) {
 		this.servers = servers;
 		this.settings = settings;
 		this.workspaces = workspaces;

@@ -46,7 +46,7 @@ public class OpenCodeClient {
 
 	private final WebClient web;
 
-	private final OpenCodeSettings settings;
+	private final OpenCodeLimits settings;
 
 	private final EventReader reader;
 
@@ -54,7 +54,7 @@ public class OpenCodeClient {
 
 	private volatile Sinks.One<Void> connected = Sinks.one();
 
-	public OpenCodeClient(WebClient web, OpenCodeSettings settings, EventReader reader) {
+	public OpenCodeClient(WebClient web, OpenCodeLimits settings, EventReader reader) {
 		this.web = web;
 		this.settings = settings;
 		this.reader = reader;

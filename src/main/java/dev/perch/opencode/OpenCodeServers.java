@@ -59,7 +59,7 @@ public class OpenCodeServers implements SmartLifecycle {
 
 	private final OpenCodeProperties properties;
 
-	private final OpenCodeSettings settings;
+	private final OpenCodeLimits settings;
 
 	private final WebClient.Builder webClients;
 
@@ -78,7 +78,7 @@ public class OpenCodeServers implements SmartLifecycle {
 
 	private volatile boolean running;
 
-	OpenCodeServers(WorkspaceService workspaces, OpenCodeProperties properties, OpenCodeSettings settings,
+	OpenCodeServers(WorkspaceService workspaces, OpenCodeProperties properties, OpenCodeLimits settings,
 			WebClient.Builder webClients, JsonMapper json, Clock clock) {
 		this.workspaces = workspaces;
 		this.properties = properties;

@@ -7,9 +7,7 @@ import org.springframework.stereotype.Component;
 
 import dev.perch.shared.settings.Setting;
 import dev.perch.shared.settings.SettingType;
-import dev.perch.shared.settings.Settings;
 import dev.perch.shared.settings.SettingsContributor;
-import reactor.core.publisher.Mono;
 
 /** The OpenCode settings a user may change while Perch runs; defaults come from {@link OpenCodeProperties}. */
 @Component
@@ -31,10 +29,7 @@ public class OpenCodeSettings implements SettingsContributor {
 
 	final Setting<Integer> replayBuffer;
 
-	private final Settings values;
-
-	OpenCodeSettings(OpenCodeProperties properties, Settings values) {
-		this.values = values;
+	OpenCodeSettings(OpenCodeProperties properties) {
 		this.connectTimeout = duration("opencode.connect-timeout", properties::connectTimeout, Duration.ofMillis(100),
 				Duration.ofMinutes(1), "Bound of connecting to an OpenCode server and of its event stream's first answer.");
 		this.existenceTimeout = duration("opencode.existence-timeout", properties::existenceTimeout,
@@ -62,14 +57,6 @@ public class OpenCodeSettings implements SettingsContributor {
 	public List<Setting<?>> settings() {
 		return List.of(connectTimeout, existenceTimeout, requestTimeout, firstEventTimeout, idleTimeout, turnTimeout,
 				idleStop, replayBuffer);
-	}
-
-	/** The current values, read once per operation so a change applies to the next one. */
-	public Mono<Limits> current() {
-		return Mono.zip(values.get(connectTimeout), values.get(existenceTimeout), values.get(requestTimeout),
-				values.get(firstEventTimeout), values.get(idleTimeout), values.get(turnTimeout), values.get(idleStop),
-				values.get(replayBuffer))
-			.map(t -> new Limits(t.getT1(), t.getT2(), t.getT3(), t.getT4(), t.getT5(), t.getT6(), t.getT7(), t.getT8()));
 	}
 
 	/** A snapshot of the settings. */

@@ -58,7 +58,8 @@ class OpenCodeClientTests {
 				assertThat(session.id()).isEqualTo(SESSION);
 				assertThat(session.directory()).isEqualTo("/work/other");
 			})
-			.verifyComplete();
+			.expectComplete()
+			.verify(BOUND);
 		RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
 		assertThat(request.getUrl().encodedPath()).isEqualTo("/session/" + SESSION);
 		assertThat(request.getUrl().queryParameter("directory")).isEqualTo("/home/ws");
@@ -106,7 +107,8 @@ class OpenCodeClientTests {
 		server.enqueue(json(200, "{\"id\":\"" + SESSION + "\",\"directory\":\"/d\"}"));
 		StepVerifier.create(client.session(SESSION, "/home/ws"))
 			.assertNext(session -> assertThat(session.directory()).isEqualTo("/d"))
-			.verifyComplete();
+			.expectComplete()
+			.verify(BOUND);
 		assertThat(server.getRequestCount()).isEqualTo(2);
 	}
 
@@ -171,7 +173,8 @@ class OpenCodeClientTests {
 			.expectNext(new OpenCodeEvent.Connected())
 			.expectNext(new OpenCodeEvent.Status(SESSION, true))
 			.expectNext(new OpenCodeEvent.Delta(SESSION, "msg_1", "prt_1", "text", "po"))
-			.verifyComplete();
+			.expectComplete()
+			.verify(BOUND);
 	}
 
 	@Test
@@ -219,9 +222,11 @@ class OpenCodeClientTests {
 		server.enqueue(stream(events).newBuilder().onResponseEnd(SocketEffect.Stall.INSTANCE).build());
 		StepVerifier.create(Flux.merge(client.events().take(2), client.events().take(2), client.events().take(2)))
 			.expectNextCount(6)
-			.verifyComplete();
+			.expectComplete()
+			.verify(BOUND);
 		assertThat(server.getRequestCount()).as("one upstream request for three subscribers").isEqualTo(1);
-		StepVerifier.create(client.events().take(1)).expectNext(new OpenCodeEvent.Connected()).verifyComplete();
+		StepVerifier.create(client.events().take(1)).expectNext(new OpenCodeEvent.Connected()).expectComplete()
+			.verify(BOUND);
 		assertThat(server.getRequestCount()).as("a new connection after the last subscriber left").isEqualTo(2);
 	}
 

@@ -50,8 +50,8 @@ public final class OpenCodeFixtures {
 		};
 	}
 
-	public static OpenCodeSettings settings(OpenCodeProperties properties) {
-		return new OpenCodeSettings(properties, defaults());
+	public static OpenCodeLimits settings(OpenCodeProperties properties) {
+		return new OpenCodeLimits(new OpenCodeSettings(properties), defaults());
 	}
 
 	public static OpenCodeClient client(String baseUrl, OpenCodeProperties properties) {

@@ -20,7 +20,6 @@ import dev.perch.opencode.OpenCodeSession;
 import dev.perch.opencode.OpenCodeLimits;
 import dev.perch.opencode.OpenCodeSettings.Limits;
 import dev.perch.opencode.SessionIds;
-import dev.perch.opencode.wire.PromptJson;
 import dev.perch.shared.settings.SettingType;
 import dev.perch.shared.web.ApiException;
 import dev.perch.shared.web.ProblemType;
@@ -135,8 +134,7 @@ class ChatService {
 			@Nullable String key, Limits limits) {
 		SessionFeed feed = feed(workspace, session.id());
 		String model = request.model() != null ? request.model() : sessionModels.get(session.id());
-		PromptJson prompt = new PromptJson(List.of(PromptJson.TextPart.of(request.text())), PromptJson.Model.parse(model),
-				request.agent());
+		Prompt prompt = new Prompt(request.text(), model, request.agent());
 		String runningKey = workspace + "/" + session.id();
 		long start = feed.lastId();
 		Turn turn = new Turn(feed, start, Flux.defer(() -> run(workspace, session, feed, prompt, start, limits))
@@ -157,7 +155,7 @@ class ChatService {
 	}
 
 	/** The turn: listen first, then send once the event stream is open; end at done/error or a bound. */
-	private Flux<ChatEvent> run(String workspace, OpenCodeSession session, SessionFeed feed, PromptJson prompt,
+	private Flux<ChatEvent> run(String workspace, OpenCodeSession session, SessionFeed feed, Prompt prompt,
 			long start, Limits limits) {
 		Flux<ChatEvent> watched = feed.live()
 			.filter(event -> event.id() > start && event.output())
@@ -168,7 +166,7 @@ class ChatService {
 					+ SettingType.print(limits.turnTimeout())))));
 		Mono<ChatEvent> send = servers.call(workspace, client -> client.ready()
 			.timeout(limits.connectTimeout())
-			.then(client.prompt(session.id(), session.directory(), prompt))
+			.then(client.prompt(session.id(), session.directory(), prompt.text(), prompt.model(), prompt.agent()))
 			.then(Mono.empty()));
 		return Flux.merge(watched, driver(feed).ignoreElements(), send)
 			.takeUntil(ChatEvent::terminal)
@@ -254,6 +252,9 @@ class ChatService {
 			return Flux.merge(job, feed.follow(start)).takeUntil(ChatEvent::terminal);
 		}
 
+	}
+
+	private record Prompt(String text, @Nullable String model, @Nullable String agent) {
 	}
 
 	/** Perch's own bound of a turn passed. */

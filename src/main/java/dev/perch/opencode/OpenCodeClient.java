@@ -85,9 +85,10 @@ public class OpenCodeClient {
 
 	/**
 	 * Sends a message; OpenCode answers at once and runs the turn in the background (its events come on
-	 * {@link #events()}). Never retried: a prompt is not idempotent.
+	 * {@link #events()}). Never retried: a prompt is not idempotent. {@code model} is {@code provider/model}.
 	 */
-	public Mono<Void> prompt(String id, String directory, PromptJson prompt) {
+	public Mono<Void> prompt(String id, String directory, String text, @Nullable String model, @Nullable String agent) {
+		PromptJson prompt = new PromptJson(java.util.List.of(PromptJson.TextPart.of(text)), PromptJson.Model.parse(model), agent);
 		return settings.current().flatMap(limits -> web.post()
 			.uri(uri -> uri.path("/session/{id}/prompt_async").queryParam("directory", "{directory}").build(id, directory))
 			.header(DIRECTORY_HEADER, directory)

@@ -2,14 +2,12 @@ package dev.perch.opencode;
 
 import java.io.IOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.perch.opencode.wire.PromptJson;
 import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
@@ -124,7 +122,7 @@ class OpenCodeClientTests {
 	void neverRetriesThePrompt() {
 		server.enqueue(json(500, "{\"name\":\"UnknownError\"}"));
 		server.enqueue(new MockResponse.Builder().code(204).build());
-		StepVerifier.create(client.prompt(SESSION, "/home/ws", prompt()))
+		StepVerifier.create(client.prompt(SESSION, "/home/ws", "hi", null, null))
 			.expectErrorSatisfies(error -> assertProblem(error, "opencode-error", 502))
 			.verify(BOUND);
 		assertThat(server.getRequestCount()).isEqualTo(1);
@@ -134,7 +132,7 @@ class OpenCodeClientTests {
 	void neverRetriesThePromptAfterAConnectionReset() {
 		server.enqueue(new MockResponse.Builder().onRequestBody(new SocketEffect.CloseSocket()).build());
 		server.enqueue(new MockResponse.Builder().code(204).build());
-		StepVerifier.create(client.prompt(SESSION, "/home/ws", prompt()))
+		StepVerifier.create(client.prompt(SESSION, "/home/ws", "hi", null, null))
 			.expectErrorSatisfies(error -> assertProblem(error, "opencode-unavailable", 502))
 			.verify(BOUND);
 		assertThat(server.getRequestCount()).isEqualTo(1);
@@ -143,7 +141,7 @@ class OpenCodeClientTests {
 	@Test
 	void reportsAPromptToAnUnknownSessionAsNotFound() {
 		server.enqueue(json(404, "{\"name\":\"NotFoundError\"}"));
-		StepVerifier.create(client.prompt(SESSION, "/home/ws", prompt()))
+		StepVerifier.create(client.prompt(SESSION, "/home/ws", "hi", null, null))
 			.expectErrorSatisfies(error -> assertProblem(error, "session-not-found", 404))
 			.verify(BOUND);
 	}
@@ -228,10 +226,6 @@ class OpenCodeClientTests {
 		StepVerifier.create(client.events().take(1)).expectNext(new OpenCodeEvent.Connected()).expectComplete()
 			.verify(BOUND);
 		assertThat(server.getRequestCount()).as("a new connection after the last subscriber left").isEqualTo(2);
-	}
-
-	private static PromptJson prompt() {
-		return new PromptJson(List.of(PromptJson.TextPart.of("hi")), null, null);
 	}
 
 	private static MockResponse json(int code, String body) {

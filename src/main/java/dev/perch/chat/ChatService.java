@@ -104,11 +104,14 @@ class ChatService {
 			.then(lookup(workspace, sessionId))
 			.map(session -> {
 				SessionFeed feed = feed(workspace, sessionId);
-				Mono<ChatEvent> failure = driver(feed).then(Mono.<ChatEvent>empty())
-					.onErrorResume(error -> Mono.fromSupplier(() -> new ChatEvent(feed.lastId(), ChatEvent.ERROR,
-							Problems.toMap(problem(error)))))
-					.cache();
-				return feed.follow(lastEventId).takeUntilOther(failure).concatWith(failure);
+				// the driver reads OpenCode for this session while the viewer stays; its failure ends the stream
+				// with an error event (marked by a negative id, replaced by the last real one). Cancelling the
+				// viewer cancels the driver subscription, so the last viewer gone closes the upstream stream.
+				Flux<ChatEvent> failures = driver(feed).ignoreElements().flux()
+					.onErrorResume(error -> Flux.just(new ChatEvent(-1, ChatEvent.ERROR, Problems.toMap(problem(error)))));
+				return Flux.merge(failures, feed.follow(lastEventId))
+					.takeUntil(event -> event.id() < 0)
+					.map(event -> event.id() >= 0 ? event : new ChatEvent(feed.lastId(), event.type(), event.data()));
 			});
 	}
 

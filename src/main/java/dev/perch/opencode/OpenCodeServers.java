@@ -70,6 +70,7 @@ public class OpenCodeServers implements SmartLifecycle {
 	private final ConnectionProvider connections = ConnectionProvider.builder("opencode")
 		.maxConnections(2000)
 		.maxIdleTime(Duration.ofSeconds(20))
+		.evictInBackground(Duration.ofSeconds(10))
 		.build();
 
 	private final Map<String, Mono<Server>> servers = new ConcurrentHashMap<>();
@@ -204,8 +205,8 @@ public class OpenCodeServers implements SmartLifecycle {
 	private static boolean free(String host, int port) {
 		try (ServerSocket socket = new ServerSocket()) {
 			socket.setReuseAddress(false);
-			InetAddress address = "127.0.0.1".equals(host) ? InetAddress.getLoopbackAddress() : InetAddress.getLoopbackAddress();
-			socket.bind(new InetSocketAddress(address, port));
+			// a server inside a container binds its own address; the loopback check still keeps host ports apart
+			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
 			return true;
 		}
 		catch (IOException ex) {

@@ -144,8 +144,9 @@ class ChatService {
 			.then(Mono.fromRunnable(() -> running.remove(runningKey)))
 			.flux()
 			.cast(ChatEvent.class)
-			.publish()
-			.autoConnect());
+			// runs once, on the first viewer; never cancelled by viewers leaving (bounded by the turn timeout);
+			// a late viewer (same Idempotency-Key) sees it completed
+			.cache(1));
 		if (running.putIfAbsent(runningKey, turn) != null) {
 			throw new ApiException(ChatProblems.TURN_IN_PROGRESS, "Session '" + session.id()
 					+ "' is running a turn sent through Perch; follow it at .../events, abort it, or wait for it to end.",

@@ -100,7 +100,9 @@ class ChatBenchmarkTests {
 		System.out.printf("BENCH unknown-session n=%d p50=%.2fms p99=%.2fms max=%.2fms%n", nanos.size(),
 				nanos.get(nanos.size() / 2) / 1e6, nanos.get((int) (nanos.size() * 0.99)) / 1e6, nanos.get(nanos.size() - 1) / 1e6);
 
-		WebClient direct = WebClient.builder().baseUrl("http://127.0.0.1:" + opencodePort).build();
+		ConnectionProvider directPool = ConnectionProvider.create("direct", 1);
+		WebClient direct = WebClient.builder().baseUrl("http://127.0.0.1:" + opencodePort)
+			.clientConnector(new ReactorClientHttpConnector(HttpClient.create(directPool))).build();
 		List<Long> directNanos = new ArrayList<>();
 		for (int i = 0; i < 1000; i++) {
 			long start = System.nanoTime();
@@ -108,6 +110,7 @@ class ChatBenchmarkTests {
 				.exchangeToMono(response -> response.releaseBody().thenReturn(response.statusCode().value())).block();
 			directNanos.add(System.nanoTime() - start);
 		}
+		directPool.disposeLater().block();
 		Collections.sort(directNanos);
 		System.out.printf("BENCH unknown-session-direct-to-opencode n=%d p50=%.2fms p99=%.2fms%n", directNanos.size(),
 				directNanos.get(500) / 1e6, directNanos.get(990) / 1e6);

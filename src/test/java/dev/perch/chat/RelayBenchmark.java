@@ -140,7 +140,8 @@ class RelayBenchmark {
 		System.out.printf("BENCH connect-disconnect cycles=1000 upstream-connections-after=%d%n", connections(opencodePort));
 		Thread.sleep(35_000);
 		long left = connections(opencodePort);
-		System.out.printf("BENCH connect-disconnect upstream-connections-after-idle-eviction=%d%n", left);
+		System.out.printf("BENCH connect-disconnect upstream-connections-after-idle-eviction=%d viewer-connections-to-perch=%d%n",
+				left, connections(port));
 		assertThat(left).isZero();
 	}
 

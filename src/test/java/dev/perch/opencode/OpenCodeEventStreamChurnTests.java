@@ -57,6 +57,31 @@ class OpenCodeEventStreamChurnTests {
 		assertThat(opened.get()).as("shared: far fewer connections than viewers").isLessThan(300);
 	}
 
+	/** The shape the chat module uses: a per-session refCount over a lease (usingWhen) over the shared stream. */
+	@Test
+	void closesTheUpstreamStreamUnderChurnThroughALeaseAndASecondSharedLayer() {
+		OpenCodeClient client = OpenCodeFixtures.client("http://127.0.0.1:" + upstream.port(), OpenCodeFixtures.relaxed());
+		AtomicInteger leases = new AtomicInteger();
+		Flux<OpenCodeEvent> driver = Flux.usingWhen(Mono.fromSupplier(leases::incrementAndGet), lease -> client.events(),
+				lease -> Mono.fromRunnable(leases::decrementAndGet), (lease, error) -> Mono.fromRunnable(leases::decrementAndGet),
+				lease -> Mono.fromRunnable(leases::decrementAndGet))
+			.filter(event -> true)
+			.publish()
+			.refCount(1);
+		Flux<Long> churn = Flux.range(0, 400)
+			.flatMap(i -> Flux.merge(driver.ignoreElements().flux(), Flux.interval(Duration.ofMillis(i % 7)).take(1))
+				.take(1).count().subscribeOn(reactor.core.scheduler.Schedulers.parallel()), 8);
+
+		StepVerifier.create(churn.then(Mono.defer(() -> Flux.interval(Duration.ofMillis(50))
+				.map(tick -> open.get())
+				.filter(count -> count == 0)
+				.next())))
+			.expectNext(0)
+			.expectComplete()
+			.verify(Duration.ofSeconds(60));
+		assertThat(leases.get()).isZero();
+	}
+
 	@Test
 	void closesTheUpstreamStreamWhenViewersCancelBeforeItAnswers() {
 		OpenCodeClient client = OpenCodeFixtures.client("http://127.0.0.1:" + upstream.port(), OpenCodeFixtures.relaxed());

@@ -1,0 +1,19 @@
+package dev.perch.chat;
+
+import org.springframework.http.HttpStatus;
+
+import dev.perch.shared.web.ProblemType;
+
+/** The problem types of chat turns. */
+final class ChatProblems {
+
+	static final ProblemType TURN_IN_PROGRESS = new ProblemType("turn-in-progress", "A turn is already running", HttpStatus.CONFLICT);
+
+	static final ProblemType TURN_FAILED = new ProblemType("turn-failed", "The turn failed", HttpStatus.BAD_GATEWAY);
+
+	static final ProblemType TURN_TIMEOUT = new ProblemType("turn-timeout", "The turn took too long", HttpStatus.GATEWAY_TIMEOUT);
+
+	private ChatProblems() {
+	}
+
+}

@@ -1,0 +1,273 @@
+package dev.perch.chat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ProblemDetail;
+import org.springframework.stereotype.Service;
+
+import dev.perch.opencode.OpenCodeClient;
+import dev.perch.opencode.OpenCodeEvent;
+import dev.perch.opencode.OpenCodeServerState;
+import dev.perch.opencode.OpenCodeServers;
+import dev.perch.opencode.OpenCodeSession;
+import dev.perch.opencode.OpenCodeLimits;
+import dev.perch.opencode.OpenCodeSettings.Limits;
+import dev.perch.opencode.SessionIds;
+import dev.perch.shared.settings.SettingType;
+import dev.perch.shared.web.ApiException;
+import dev.perch.shared.web.ProblemType;
+import dev.perch.shared.web.Problems;
+import dev.perch.workspace.WorkspaceService;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * Sends messages to OpenCode sessions and streams their turns. Before anything is sent the session is
+ * looked up (bounded): an unknown one is a 404 at once. A turn runs on its own once started: a viewer
+ * that leaves does not stop it (it can come back with {@code Last-Event-ID}); Perch's own bounds (first
+ * output, whole turn) end it with an {@code error} event and abort it upstream.
+ */
+@Service
+class ChatService {
+
+	private static final Logger log = LoggerFactory.getLogger(ChatService.class);
+
+	private static final int MAX_FEEDS = 1000;
+
+	private static final int MAX_IDEMPOTENCY_KEYS = 10_000;
+
+	private final OpenCodeServers servers;
+
+	private final OpenCodeLimits settings;
+
+	private final WorkspaceService workspaces;
+
+	private final UsageRecorder usage;
+
+	private final Map<String, SessionFeed> feeds = lru(MAX_FEEDS);
+
+	private final Map<String, Flux<ChatEvent>> drivers = new ConcurrentHashMap<>();
+
+	private final Map<String, Turn> turns = lru(MAX_IDEMPOTENCY_KEYS);
+
+	private final Map<String, Turn> running = new ConcurrentHashMap<>();
+
+	private final Map<String, String> sessionModels = lru(MAX_FEEDS);
+
+	private volatile int replayBuffer = 1000;
+
+	ChatService(OpenCodeServers servers, OpenCodeLimits settings, WorkspaceService workspaces, UsageRecorder usage) {
+		this.servers = servers;
+		this.settings = settings;
+		this.workspaces = workspaces;
+		this.usage = usage;
+	}
+
+	Mono<SessionResponse> create(String workspace, CreateSessionRequest request) {
+		return workspaces.homeInside(workspace)
+			.flatMap(home -> servers.call(workspace, client -> client.createSession(home.toString(), request.title())))
+			.doOnNext(session -> remember(session.id(), request.model()))
+			.map(session -> new SessionResponse("opencode", session.id(), workspace, session.directory(),
+					session.title(), request.model(), session.createdAt()));
+	}
+
+	/**
+	 * Checks the session and answers the turn's events. Errors before the stream (unknown workspace or
+	 * session, OpenCode down or slow, a turn already running) are problems with their status; later ones
+	 * end the stream with an {@code error} event.
+	 */
+	Mono<Flux<ChatEvent>> send(String workspace, String sessionId, SendMessageRequest request,
+			@Nullable String idempotencyKey) {
+		return Mono.fromCallable(() -> SessionIds.check(sessionId))
+			.then(settings.current())
+			.flatMap(limits -> {
+				this.replayBuffer = limits.replayBuffer();
+				String key = idempotencyKey == null ? null : workspace + "/" + sessionId + "/" + idempotencyKey;
+				Turn earlier = key == null ? null : turns.get(key);
+				if (earlier != null) {
+					return Mono.just(earlier.view());
+				}
+				return lookup(workspace, sessionId).map(session -> start(workspace, session, request, key, limits));
+			});
+	}
+
+	/** The session's events after {@code lastEventId} from the replay buffer, then live, until the viewer leaves. */
+	Mono<Flux<ChatEvent>> follow(String workspace, String sessionId, long lastEventId) {
+		return Mono.fromCallable(() -> SessionIds.check(sessionId))
+			.then(lookup(workspace, sessionId))
+			.map(session -> {
+				SessionFeed feed = feed(workspace, sessionId);
+				// the driver reads OpenCode for this session while the viewer stays; its failure ends the stream
+				// with an error event (marked by a negative id, replaced by the last real one). Cancelling the
+				// viewer cancels the driver subscription, so the last viewer gone closes the upstream stream.
+				Flux<ChatEvent> failures = driver(feed).ignoreElements().flux()
+					.onErrorResume(error -> Flux.just(new ChatEvent(-1, ChatEvent.ERROR, Problems.toMap(problem(error)))));
+				return Flux.merge(failures, feed.follow(lastEventId))
+					.takeUntil(event -> event.id() < 0)
+					.map(event -> event.id() >= 0 ? event : new ChatEvent(feed.lastId(), event.type(), event.data()));
+			});
+	}
+
+	/** Aborts the running turn; an unknown session is a 404 (OpenCode itself would say 200). */
+	Mono<Void> abort(String workspace, String sessionId) {
+		return Mono.fromCallable(() -> SessionIds.check(sessionId))
+			.then(lookup(workspace, sessionId))
+			.flatMap(session -> servers.call(workspace, client -> client.abort(session.id(), session.directory())
+				.thenReturn(true)))
+			.then();
+	}
+
+	Mono<OpenCodeServerState> server(String workspace) {
+		return servers.state(workspace);
+	}
+
+	private Mono<OpenCodeSession> lookup(String workspace, String sessionId) {
+		return workspaces.homeInside(workspace)
+			.flatMap(home -> servers.call(workspace, client -> client.session(sessionId, home.toString())));
+	}
+
+	private Flux<ChatEvent> start(String workspace, OpenCodeSession session, SendMessageRequest request,
+			@Nullable String key, Limits limits) {
+		SessionFeed feed = feed(workspace, session.id());
+		String model = request.model() != null ? request.model() : sessionModels.get(session.id());
+		Prompt prompt = new Prompt(request.text(), model, request.agent());
+		String runningKey = workspace + "/" + session.id();
+		long start = feed.lastId();
+		Turn turn = new Turn(feed, start, Flux.defer(() -> run(workspace, session, feed, prompt, start, limits))
+			.then(Mono.fromRunnable(() -> running.remove(runningKey)))
+			.flux()
+			.cast(ChatEvent.class)
+			// runs once, on the first viewer; never cancelled by viewers leaving (bounded by the turn timeout);
+			// a late viewer (same Idempotency-Key) sees it completed
+			.cache(1));
+		if (running.putIfAbsent(runningKey, turn) != null) {
+			throw new ApiException(ChatProblems.TURN_IN_PROGRESS, "Session '" + session.id()
+					+ "' is running a turn sent through Perch; follow it at .../events, abort it, or wait for it to end.",
+					Map.of("sessionId", session.id()));
+		}
+		if (key != null) {
+			turns.put(key, turn);
+		}
+		return turn.view();
+	}
+
+	/** The turn: listen first, then send once the event stream is open; end at done/error or a bound. */
+	private Flux<ChatEvent> run(String workspace, OpenCodeSession session, SessionFeed feed, Prompt prompt,
+			long start, Limits limits) {
+		Flux<ChatEvent> watched = feed.live()
+			.filter(event -> event.id() > start && event.output())
+			.timeout(reactor.core.publisher.Mono.delay(limits.firstEventTimeout()), event -> Flux.never())
+			.onErrorMap(TimeoutException.class, e -> new TurnTimeout("produced no output within "
+					+ SettingType.print(limits.firstEventTimeout())))
+			.mergeWith(Mono.delay(limits.turnTimeout()).then(Mono.error(() -> new TurnTimeout("did not end within "
+					+ SettingType.print(limits.turnTimeout())))));
+		Mono<ChatEvent> send = servers.call(workspace, client -> client.ready()
+			.timeout(limits.connectTimeout())
+			.then(client.prompt(session.id(), session.directory(), prompt.text(), prompt.model(), prompt.agent()))
+			.then(Mono.empty()));
+		return Flux.merge(watched, driver(feed).ignoreElements(), send)
+			.takeUntil(ChatEvent::terminal)
+			.onErrorResume(error -> giveUp(workspace, session, feed, error));
+	}
+
+	private Mono<ChatEvent> giveUp(String workspace, OpenCodeSession session, SessionFeed feed, Throwable error) {
+		ProblemDetail problem = problem(error);
+		Mono<Void> abort = !(error instanceof TurnTimeout) ? Mono.empty()
+				: servers.call(workspace, client -> client.abort(session.id(), session.directory()).thenReturn(true))
+					.then()
+					.onErrorResume(e -> Mono.fromRunnable(() -> log.warn("Could not abort turn of {} after {}: {}",
+							session.id(), error.getMessage(), e.getMessage())));
+		return abort.then(Mono.fromSupplier(() -> feed.fail(problem)));
+	}
+
+	private ProblemDetail problem(Throwable error) {
+		if (error instanceof TurnTimeout timeout) {
+			return Problems.of(ChatProblems.TURN_TIMEOUT, "The turn " + timeout.getMessage()
+					+ "; Perch aborted it in OpenCode.");
+		}
+		if (error instanceof TimeoutException) {
+			return Problems.of(dev.perch.opencode.OpenCodeProblems.TIMEOUT, "OpenCode's event stream did not open in time.");
+		}
+		if (error instanceof ApiException api) {
+			return api.getBody();
+		}
+		String correlationId = java.util.UUID.randomUUID().toString();
+		log.error("Unexpected failure of a turn [correlation id {}]", correlationId, error);
+		ProblemDetail problem = Problems.of(ProblemType.INTERNAL,
+				"An unexpected error occurred. Quote correlation id " + correlationId + " when reporting it.");
+		problem.setProperty("correlationId", correlationId);
+		return problem;
+	}
+
+	/** The session's events from OpenCode, read once however many turns and viewers watch (shared). */
+	private Flux<ChatEvent> driver(SessionFeed feed) {
+		return drivers.computeIfAbsent(feed.workspace + "/" + feed.sessionId, key -> servers
+			.use(feed.workspace, OpenCodeClient::events)
+			.filter(event -> feed.sessionId.equals(event.sessionId()))
+			.concatMap(event -> accept(feed, event))
+			.publish()
+			.refCount(1));
+	}
+
+	private Flux<ChatEvent> accept(SessionFeed feed, OpenCodeEvent event) {
+		List<TurnUsage> records = new java.util.ArrayList<>();
+		List<ChatEvent> events = feed.accept(event, records);
+		return Flux.fromIterable(records)
+			.concatMap(record -> usage.record(record).onErrorResume(e -> Mono.fromRunnable(
+					() -> log.warn("Usage record {} was not stored: {}", record.dedupeKey(), e.toString()))))
+			.thenMany(Flux.fromIterable(events));
+	}
+
+	private SessionFeed feed(String workspace, String sessionId) {
+		synchronized (feeds) {
+			return feeds.computeIfAbsent(workspace + "/" + sessionId,
+					key -> new SessionFeed(workspace, sessionId, () -> replayBuffer));
+		}
+	}
+
+	private void remember(String sessionId, @Nullable String model) {
+		if (model != null) {
+			synchronized (sessionModels) {
+				sessionModels.put(sessionId, model);
+			}
+		}
+	}
+
+	private static <K, V> Map<K, V> lru(int size) {
+		return java.util.Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+				return size() > size;
+			}
+		});
+	}
+
+	/** A started turn: its events are those of the feed after {@code start}, until done or error. */
+	private record Turn(SessionFeed feed, long start, Flux<ChatEvent> job) {
+
+		Flux<ChatEvent> view() {
+			return Flux.merge(job, feed.follow(start)).takeUntil(ChatEvent::terminal);
+		}
+
+	}
+
+	private record Prompt(String text, @Nullable String model, @Nullable String agent) {
+	}
+
+	/** Perch's own bound of a turn passed. */
+	private static final class TurnTimeout extends RuntimeException {
+
+		TurnTimeout(String message) {
+			super(message, null, false, false);
+		}
+
+	}
+
+}

@@ -1,0 +1,259 @@
+package dev.perch.chat;
+
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.IntSupplier;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.ProblemDetail;
+
+import dev.perch.opencode.OpenCodeEvent;
+import dev.perch.opencode.OpenCodeEvent.AssistantMessage;
+import dev.perch.shared.web.Problems;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * The events of one session in Perch's vocabulary: numbered, kept in a bounded buffer for
+ * {@code Last-Event-ID} replay, and fanned out live. It reads the OpenCode events of its session and
+ * decides when a turn ends: at the session's idle after it went busy, once every assistant message of
+ * the turn is complete (on errors and aborts the final message arrives just after the first idle).
+ */
+final class SessionFeed {
+
+	private static final String ABORTED = "MessageAbortedError";
+
+	private static final int MEMORY = 512;
+
+	final String workspace;
+
+	final String sessionId;
+
+	private final IntSupplier capacity;
+
+	private final ArrayDeque<ChatEvent> buffer = new ArrayDeque<>();
+
+	private final Sinks.Many<ChatEvent> live = Sinks.many().multicast().directBestEffort();
+
+	private long lastId;
+
+	private boolean busy;
+
+	private boolean awaitingEnd;
+
+	private @Nullable String error;
+
+	private @Nullable String errorMessage;
+
+	private final Map<String, AssistantMessage> pending = new LinkedHashMap<>();
+
+	private final Map<String, String> partTypes = bounded();
+
+	private final Map<String, String> toolStates = bounded();
+
+	private final Map<String, Boolean> seenMessages = bounded();
+
+	private final Map<String, Boolean> completedMessages = bounded();
+
+	SessionFeed(String workspace, String sessionId, IntSupplier capacity) {
+		this.workspace = workspace;
+		this.sessionId = sessionId;
+		this.capacity = capacity;
+	}
+
+	/** The id of the newest event so far (0 before the first). */
+	synchronized long lastId() {
+		return lastId;
+	}
+
+	/** Buffered events after {@code afterId}, then live ones, without gaps or repeats. */
+	Flux<ChatEvent> follow(long afterId) {
+		return Flux.defer(() -> {
+			Flux<ChatEvent> later = live.asFlux();
+			List<ChatEvent> missed = since(afterId);
+			long last = missed.isEmpty() ? afterId : missed.get(missed.size() - 1).id();
+			return Flux.fromIterable(missed).concatWith(later.filter(event -> event.id() > last));
+		}).onBackpressureBuffer(4096);
+	}
+
+	/** New events only. */
+	Flux<ChatEvent> live() {
+		return live.asFlux().onBackpressureBuffer(4096);
+	}
+
+	private synchronized List<ChatEvent> since(long afterId) {
+		List<ChatEvent> missed = new ArrayList<>();
+		for (ChatEvent event : buffer) {
+			if (event.id() > afterId) {
+				missed.add(event);
+			}
+		}
+		return missed;
+	}
+
+	/** Numbers the event, keeps it, and sends it to every live viewer. */
+	synchronized ChatEvent append(String type, Object data) {
+		ChatEvent event = new ChatEvent(++lastId, type, data);
+		buffer.addLast(event);
+		while (buffer.size() > Math.max(1, capacity.getAsInt())) {
+			buffer.removeFirst();
+		}
+		live.emitNext(event, Sinks.EmitFailureHandler.busyLooping(java.time.Duration.ofSeconds(1)));
+		return event;
+	}
+
+	synchronized ChatEvent fail(ProblemDetail problem) {
+		resetTurn();
+		return append(ChatEvent.ERROR, Problems.toMap(problem));
+	}
+
+	/** Turns one OpenCode event of this session into zero or more of ours; usage records go to {@code usage}. */
+	synchronized List<ChatEvent> accept(OpenCodeEvent event, List<TurnUsage> usage) {
+		List<ChatEvent> out = new ArrayList<>();
+		if (event instanceof OpenCodeEvent.Status status) {
+			status(status, out);
+		}
+		else if (event instanceof OpenCodeEvent.SessionError failure) {
+			error = failure.name();
+			errorMessage = failure.message();
+		}
+		else if (event instanceof AssistantMessage message) {
+			message(message, out, usage);
+		}
+		else if (event instanceof OpenCodeEvent.Part part) {
+			part(part, out);
+		}
+		else if (event instanceof OpenCodeEvent.Delta delta) {
+			delta(delta, out);
+		}
+		return out;
+	}
+
+	private void status(OpenCodeEvent.Status status, List<ChatEvent> out) {
+		if (status.busy()) {
+			busy = true;
+			awaitingEnd = false;
+			return;
+		}
+		if (!busy) {
+			return;
+		}
+		busy = false;
+		if (pending.isEmpty()) {
+			end(out);
+		}
+		else {
+			awaitingEnd = true;
+		}
+	}
+
+	private void message(AssistantMessage message, List<ChatEvent> out, List<TurnUsage> usage) {
+		if (seenMessages.put(message.messageId(), Boolean.TRUE) == null) {
+			Map<String, Object> data = new LinkedHashMap<>();
+			data.put("messageId", message.messageId());
+			putIfPresent(data, "model", message.modelId());
+			putIfPresent(data, "provider", message.providerId());
+			out.add(append(ChatEvent.MESSAGE_STARTED, data));
+		}
+		if (!message.completed()) {
+			pending.put(message.messageId(), message);
+			return;
+		}
+		pending.remove(message.messageId());
+		if (completedMessages.put(message.messageId(), Boolean.TRUE) != null) {
+			return;
+		}
+		if (message.errorName() != null && error == null) {
+			error = message.errorName();
+		}
+		TurnUsage record = usage(message);
+		usage.add(record);
+		out.add(append(ChatEvent.USAGE, record));
+		if (awaitingEnd && pending.isEmpty()) {
+			end(out);
+		}
+	}
+
+	private void part(OpenCodeEvent.Part part, List<ChatEvent> out) {
+		partTypes.put(part.partId(), part.type());
+		if (!"tool".equals(part.type()) || part.toolStatus() == null
+				|| part.toolStatus().equals(toolStates.put(part.partId(), part.toolStatus()))) {
+			return;
+		}
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("messageId", part.messageId());
+		data.put("partId", part.partId());
+		putIfPresent(data, "tool", part.tool());
+		data.put("status", part.toolStatus());
+		putIfPresent(data, "title", part.title());
+		out.add(append(ChatEvent.TOOL, data));
+	}
+
+	private void delta(OpenCodeEvent.Delta delta, List<ChatEvent> out) {
+		if (!"text".equals(delta.field())) {
+			return;
+		}
+		String kind = "reasoning".equals(partTypes.get(delta.partId())) ? "reasoning" : "text";
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("messageId", delta.messageId());
+		data.put("partId", delta.partId());
+		data.put("kind", kind);
+		data.put("text", delta.delta());
+		out.add(append(ChatEvent.TEXT_DELTA, data));
+	}
+
+	private void end(List<ChatEvent> out) {
+		String name = error;
+		String message = errorMessage;
+		resetTurn();
+		if (name == null) {
+			out.add(append(ChatEvent.DONE, Map.of("status", "completed")));
+		}
+		else if (ABORTED.equals(name)) {
+			out.add(append(ChatEvent.DONE, Map.of("status", "aborted")));
+		}
+		else {
+			ProblemDetail problem = Problems.of(ChatProblems.TURN_FAILED, "OpenCode ended the turn with "
+					+ name + (message == null ? "" : ": " + message) + ".");
+			problem.setProperty("upstreamError", name);
+			out.add(append(ChatEvent.ERROR, Problems.toMap(problem)));
+		}
+	}
+
+	private void resetTurn() {
+		busy = false;
+		awaitingEnd = false;
+		error = null;
+		errorMessage = null;
+		pending.clear();
+	}
+
+	private TurnUsage usage(AssistantMessage message) {
+		long completedAt = message.completedAt() == null ? message.createdAt() : message.completedAt();
+		return new TurnUsage("opencode:" + message.messageId(), Instant.ofEpochMilli(completedAt), workspace,
+				"opencode", sessionId, message.messageId(), message.modelId(), message.providerId(),
+				message.tokens().input(), message.tokens().output(), message.tokens().reasoning(),
+				message.tokens().cacheRead(), message.tokens().cacheWrite(), message.cost(),
+				Math.max(0, completedAt - message.createdAt()), message.errorName());
+	}
+
+	private static void putIfPresent(Map<String, Object> data, String key, @Nullable Object value) {
+		if (value != null) {
+			data.put(key, value);
+		}
+	}
+
+	private static <K, V> Map<K, V> bounded() {
+		return new LinkedHashMap<>(16, 0.75f, false) {
+			@Override
+			protected boolean removeEldestEntry(Map.Entry<K, V> eldest) {
+				return size() > MEMORY;
+			}
+		};
+	}
+
+}

@@ -1,0 +1,236 @@
+package dev.perch.opencode;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.TimeoutException;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.codec.CodecException;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.web.reactive.function.client.ClientResponse;
+import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
+
+import dev.perch.opencode.OpenCodeSettings.Limits;
+import dev.perch.opencode.wire.CreateSessionJson;
+import dev.perch.opencode.wire.EventReader;
+import dev.perch.opencode.wire.HealthJson;
+import dev.perch.opencode.wire.PromptJson;
+import dev.perch.opencode.wire.SessionJson;
+import io.netty.channel.ConnectTimeoutException;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
+
+/**
+ * The HTTP API of one OpenCode server. Every call is bounded by a configured timeout and fails with an
+ * {@link OpenCodeException}: unreachable → 502, too slow → 504, unknown session → 404. Only idempotent
+ * GETs are retried, only on transient failures; a prompt is never sent twice. The server's global event
+ * stream is opened once and shared by every subscriber of {@link #events()}; the last one to leave closes it.
+ */
+public class OpenCodeClient {
+
+	private static final Logger log = LoggerFactory.getLogger(OpenCodeClient.class);
+
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
+	};
+
+	private static final String DIRECTORY_HEADER = "x-opencode-directory";
+
+	private final WebClient web;
+
+	private final OpenCodeLimits settings;
+
+	private final EventReader reader;
+
+	private final Flux<OpenCodeEvent> events;
+
+	private volatile Sinks.One<Void> connected = Sinks.one();
+
+	public OpenCodeClient(WebClient web, OpenCodeLimits settings, EventReader reader) {
+		this.web = web;
+		this.settings = settings;
+		this.reader = reader;
+		this.events = Flux.defer(this::connect).publish().refCount(1);
+	}
+
+	/** The session with this id, looked up in the given project directory; 404 problem when the server does not know it. */
+	public Mono<OpenCodeSession> session(String id, String directory) {
+		return settings.current().flatMap(limits -> web.get()
+			.uri(uri -> uri.path("/session/{id}").queryParam("directory", "{directory}").build(id, directory))
+			.header(DIRECTORY_HEADER, directory)
+			.exchangeToMono(response -> sessionBody(response, id, "the session lookup"))
+			.retryWhen(transientRetry())
+			.timeout(limits.existenceTimeout())
+			.onErrorMap(e -> translate(e, "the session lookup", limits.existenceTimeout())));
+	}
+
+	/** Creates a session in the project directory. */
+	public Mono<OpenCodeSession> createSession(String directory, @Nullable String title) {
+		return settings.current().flatMap(limits -> web.post()
+			.uri(uri -> uri.path("/session").queryParam("directory", "{directory}").build(directory))
+			.header(DIRECTORY_HEADER, directory)
+			.bodyValue(new CreateSessionJson(title))
+			.exchangeToMono(response -> sessionBody(response, "", "creating a session"))
+			.timeout(limits.requestTimeout())
+			.onErrorMap(e -> translate(e, "creating a session", limits.requestTimeout())));
+	}
+
+	/**
+	 * Sends a message; OpenCode answers at once and runs the turn in the background (its events come on
+	 * {@link #events()}). Never retried: a prompt is not idempotent. {@code model} is {@code provider/model}.
+	 */
+	public Mono<Void> prompt(String id, String directory, String text, @Nullable String model, @Nullable String agent) {
+		PromptJson prompt = new PromptJson(java.util.List.of(PromptJson.TextPart.of(text)), PromptJson.Model.parse(model), agent);
+		return settings.current().flatMap(limits -> web.post()
+			.uri(uri -> uri.path("/session/{id}/prompt_async").queryParam("directory", "{directory}").build(id, directory))
+			.header(DIRECTORY_HEADER, directory)
+			.bodyValue(prompt)
+			.exchangeToMono(response -> noContent(response, id, "the message"))
+			.timeout(limits.requestTimeout())
+			.onErrorMap(e -> translate(e, "the message", limits.requestTimeout())));
+	}
+
+	/** Aborts the running turn of a session (OpenCode answers 200 even for unknown ids: check first). */
+	public Mono<Void> abort(String id, String directory) {
+		return settings.current().flatMap(limits -> web.post()
+			.uri(uri -> uri.path("/session/{id}/abort").queryParam("directory", "{directory}").build(id, directory))
+			.header(DIRECTORY_HEADER, directory)
+			.exchangeToMono(response -> noContent(response, id, "the abort"))
+			.timeout(limits.requestTimeout())
+			.onErrorMap(e -> translate(e, "the abort", limits.requestTimeout())));
+	}
+
+	/** The server's health and version, bounded by {@code timeout}, not retried (the caller polls). */
+	public Mono<HealthJson> health(Duration timeout) {
+		return web.get()
+			.uri("/global/health")
+			.exchangeToMono(response -> response.statusCode().is2xxSuccessful() ? response.bodyToMono(HealthJson.class)
+					: response.releaseBody().then(Mono.error(OpenCodeException.upstream("the health check", response.statusCode().value()))))
+			.filter(HealthJson::healthy)
+			.switchIfEmpty(Mono.error(() -> OpenCodeException.upstream("the health check", 503)))
+			.timeout(timeout)
+			.onErrorMap(e -> translate(e, "the health check", timeout));
+	}
+
+	/**
+	 * Every event of the server, of every directory, from one shared upstream connection: opened by the
+	 * first subscriber, closed when the last one leaves. A dead or silent stream fails every subscriber.
+	 */
+	public Flux<OpenCodeEvent> events() {
+		return events;
+	}
+
+	/** Completes once the shared event stream is open (OpenCode said {@code server.connected}); subscribe to {@link #events()} first. */
+	public Mono<Void> ready() {
+		return Mono.defer(() -> connected.asMono());
+	}
+
+	private Flux<OpenCodeEvent> connect() {
+		Sinks.One<Void> opened = Sinks.one();
+		this.connected = opened;
+		return settings.current()
+			.flatMapMany(this::stream)
+			.doOnNext(event -> {
+				if (event instanceof OpenCodeEvent.Connected) {
+					opened.tryEmitEmpty();
+				}
+			})
+			.doOnError(opened::tryEmitError)
+			.doOnCancel(() -> opened.tryEmitError(OpenCodeException.unavailable("the event stream was closed", new IllegalStateException())));
+	}
+
+	private Flux<OpenCodeEvent> stream(Limits limits) {
+		return web.get()
+			.uri("/global/event")
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.exchangeToFlux(response -> response.statusCode().is2xxSuccessful() ? response.bodyToFlux(SSE)
+					: response.releaseBody().thenMany(Flux.error(OpenCodeException.upstream("the event stream", response.statusCode().value()))))
+			.mapNotNull(ServerSentEvent::data)
+			.concatMapIterable(data -> reader.read(data).stream().toList())
+			.concatWith(Flux.error(() -> OpenCodeException.unavailable("the event stream ended", new java.io.EOFException())))
+			.timeout(Mono.delay(limits.connectTimeout()), event -> Mono.delay(limits.idleTimeout()))
+			.onErrorMap(e -> translate(e, "on the event stream", limits.idleTimeout()))
+			.doOnSubscribe(subscription -> log.debug("Opening the event stream"))
+			.doFinally(signal -> log.debug("Event stream closed ({})", signal));
+	}
+
+	private static Mono<OpenCodeSession> sessionBody(ClientResponse response, String id, String what) {
+		HttpStatusCode status = response.statusCode();
+		if (status.value() == HttpStatus.NOT_FOUND.value() && !id.isEmpty()) {
+			return response.releaseBody().then(Mono.error(OpenCodeException.sessionNotFound(id)));
+		}
+		if (!status.is2xxSuccessful()) {
+			return response.releaseBody().then(Mono.error(OpenCodeException.upstream(what, status.value())));
+		}
+		return response.bodyToMono(SessionJson.class)
+			.filter(json -> json.id() != null && json.directory() != null)
+			.switchIfEmpty(Mono.error(() -> OpenCodeException.malformed(what)))
+			.map(OpenCodeClient::toSession);
+	}
+
+	private static Mono<Void> noContent(ClientResponse response, String id, String what) {
+		HttpStatusCode status = response.statusCode();
+		if (status.value() == HttpStatus.NOT_FOUND.value()) {
+			return response.releaseBody().then(Mono.error(OpenCodeException.sessionNotFound(id)));
+		}
+		if (!status.is2xxSuccessful()) {
+			return response.releaseBody().then(Mono.error(OpenCodeException.upstream(what, status.value())));
+		}
+		return response.releaseBody();
+	}
+
+	private static OpenCodeSession toSession(SessionJson json) {
+		Long created = json.time() == null ? null : json.time().created();
+		return new OpenCodeSession(String.valueOf(json.id()), String.valueOf(json.directory()), json.title(),
+				created == null ? null : Instant.ofEpochMilli(created));
+	}
+
+	/** GETs only: up to two more tries, quickly, when the connection failed or the server said 502/503/504. */
+	private static Retry transientRetry() {
+		return Retry.backoff(2, Duration.ofMillis(50)).maxBackoff(Duration.ofMillis(200))
+			.filter(OpenCodeClient::isTransient)
+			.onRetryExhaustedThrow((spec, signal) -> signal.failure());
+	}
+
+	private static boolean isTransient(Throwable error) {
+		if (error instanceof WebClientRequestException) {
+			return !(error.getCause() instanceof java.net.ConnectException);
+		}
+		return error instanceof OpenCodeException api && api.getStatusCode().value() == HttpStatus.BAD_GATEWAY.value()
+				&& api.getBody().getProperties() != null
+				&& api.getBody().getProperties().get("upstreamStatus") instanceof Integer status
+				&& (status == 502 || status == 503 || status == 504);
+	}
+
+	static Throwable translate(Throwable error, String what, Duration bound) {
+		if (error instanceof OpenCodeException) {
+			return error;
+		}
+		if (error instanceof TimeoutException) {
+			return OpenCodeException.timeout(what, bound, error);
+		}
+		if (error instanceof WebClientRequestException request) {
+			if (request.getCause() instanceof ConnectTimeoutException) {
+				return OpenCodeException.timeout("to connect (" + what + ")", bound, error);
+			}
+			return OpenCodeException.unavailable(what, error);
+		}
+		if (error instanceof CodecException) {
+			return OpenCodeException.malformed(what);
+		}
+		if (error instanceof org.springframework.web.reactive.function.client.WebClientException
+				|| error instanceof java.io.IOException) {
+			return OpenCodeException.unavailable(what, error);
+		}
+		return error;
+	}
+
+}

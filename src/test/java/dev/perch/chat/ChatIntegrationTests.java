@@ -115,6 +115,16 @@ class ChatIntegrationTests {
 		assertThat(only(events, "done")).containsEntry("status", "completed");
 		assertThat(events).extracting(event -> Long.parseLong(event.id())).isSorted().doesNotHaveDuplicates();
 		verify(usage, atLeastOnce()).record(argThat(record -> record.inputTokens() == 7 && record.sessionId().equals(session)));
+		web.get().uri("/api/v1/usage/records?sessionId={id}", session).headers(this::auth).exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.items.length()").isEqualTo(1)
+			.jsonPath("$.items[0].key").isEqualTo(used.get("dedupeKey"))
+			.jsonPath("$.items[0].input").isEqualTo(7)
+			.jsonPath("$.items[0].output").isEqualTo(3)
+			.jsonPath("$.items[0].agent").isEqualTo("opencode")
+			.jsonPath("$.items[0].costSource").isEqualTo("reported")
+			.jsonPath("$.items[0].source").isEqualTo("chat");
 	}
 
 	@Test

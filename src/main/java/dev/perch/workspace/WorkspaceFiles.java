@@ -150,8 +150,9 @@ public class WorkspaceFiles {
 		try {
 			process.getOutputStream().close();
 			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-				process.descendants().forEach(ProcessHandle::destroyForcibly);
+				java.util.List<ProcessHandle> descendants = process.descendants().toList();
 				process.destroyForcibly();
+				descendants.forEach(ProcessHandle::destroyForcibly);
 				throw cloneFailed(repository, "git clone did not finish within " + timeout.toSeconds() + " s");
 			}
 			if (process.exitValue() != 0) {

@@ -257,9 +257,14 @@ class LocalRuntime implements WorkspaceRuntime, DisposableBean {
 	private record Captured(String text, boolean truncated) {
 	}
 
+	/**
+	 * Kills the process first, then the descendants it had: killing a shell's child first would let the
+	 * shell run its next command ({@code sleep 30; touch late}) before it dies.
+	 */
 	private static void killTree(Process process) {
-		process.descendants().forEach(ProcessHandle::destroyForcibly);
+		java.util.List<ProcessHandle> descendants = process.descendants().toList();
 		process.destroyForcibly();
+		descendants.forEach(ProcessHandle::destroyForcibly);
 	}
 
 	private Path marker(WorkspaceSpec spec) {

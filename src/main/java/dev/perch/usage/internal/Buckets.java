@@ -1,0 +1,79 @@
+package dev.perch.usage.internal;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The time buckets of a summary: calendar days, weeks or months in a time zone, computed here with
+ * java.time (so every DST rule of the zone is honoured) and handed to SQL as instants. Bucket
+ * {@code i} holds records with {@code starts[i] <= occurred_at < starts[i+1]} (the last ends at
+ * {@code to}); the first and last may be partial periods.
+ *
+ * @param starts the instant each bucket starts; the first is {@code from}
+ * @param periods the first day of the calendar period of each bucket, or {@code null} without an interval
+ */
+public record Buckets(Instant from, Instant to, ZoneId zone, @Nullable Interval interval, List<Instant> starts,
+		List<@Nullable LocalDate> periods) {
+
+	/** Buckets covering {@code [from, to)}, or {@code null} when there would be more than {@code max}. */
+	public static @Nullable Buckets of(Instant from, Instant to, ZoneId zone, @Nullable Interval interval, int max) {
+		List<Instant> starts = new ArrayList<>();
+		List<@Nullable LocalDate> periods = new ArrayList<>();
+		starts.add(from);
+		if (interval == null) {
+			periods.add(null);
+			return new Buckets(from, to, zone, null, starts, periods);
+		}
+		LocalDate period = interval.start(from.atZone(zone).toLocalDate());
+		periods.add(period);
+		while (true) {
+			period = interval.next(period);
+			Instant start = period.atStartOfDay(zone).toInstant();
+			if (!start.isBefore(to)) {
+				return new Buckets(from, to, zone, interval, starts, periods);
+			}
+			if (starts.size() == max) {
+				return null;
+			}
+			starts.add(start);
+			periods.add(period);
+		}
+	}
+
+	public int size() {
+		return starts.size();
+	}
+
+	public Instant end(int bucket) {
+		return bucket + 1 < starts.size() ? starts.get(bucket + 1) : to;
+	}
+
+	/**
+	 * A SQL expression giving the bucket index of {@code column}: nested CASEs that binary-search the
+	 * bucket starts (log2(n) comparisons a row), with the starts as named parameters {@code b1…}.
+	 * Portable to H2 and PostgreSQL, and correct across DST, unlike an offset added to the timestamp.
+	 */
+	public String indexExpression(String column) {
+		return index(column, 0, starts.size() - 1);
+	}
+
+	private String index(String column, int low, int high) {
+		if (low == high) {
+			return Integer.toString(low);
+		}
+		int middle = (low + high + 1) / 2;
+		return "CASE WHEN " + column + " < :b" + middle + " THEN " + index(column, low, middle - 1) + " ELSE "
+				+ index(column, middle, high) + " END";
+	}
+
+	/** The parameter name of bucket start {@code i} (1 and up) in {@link #indexExpression}. */
+	public static String parameter(int bucket) {
+		return "b" + bucket;
+	}
+
+}

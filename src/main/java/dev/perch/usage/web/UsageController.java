@@ -1,5 +1,6 @@
 package dev.perch.usage.web;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -8,6 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DefaultDataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -38,6 +41,7 @@ import jakarta.validation.constraints.Min;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/v1/usage")
@@ -49,6 +53,12 @@ class UsageController {
 	static final int MAX_BUCKETS = 1000;
 
 	private static final String NDJSON = MediaType.APPLICATION_NDJSON_VALUE;
+
+	private static final int EXPORT_LINES = 200;
+
+	private static final DefaultDataBufferFactory BUFFERS = DefaultDataBufferFactory.sharedInstance;
+
+	private final JsonMapper json;
 
 	private final UsageService usage;
 
@@ -63,7 +73,8 @@ class UsageController {
 	private final Clock clock;
 
 	UsageController(UsageService usage, UsageRecordStore records, SummaryQuery summaries, Settings settings,
-			UsageSettings usageSettings, Clock clock) {
+			UsageSettings usageSettings, JsonMapper json, Clock clock) {
+		this.json = json;
 		this.usage = usage;
 		this.records = records;
 		this.summaries = summaries;
@@ -128,7 +139,7 @@ class UsageController {
 
 	@GetMapping("/export")
 	@Operation(summary = "Every matching record, oldest first, streamed as CSV or NDJSON")
-	ResponseEntity<Flux<?>> export(@RequestParam(defaultValue = "csv") String format,
+	ResponseEntity<Flux<DataBuffer>> export(@RequestParam(defaultValue = "csv") String format,
 			@RequestParam(required = false) @Nullable String from,
 			@RequestParam(required = false) @Nullable String to,
 			@RequestParam(required = false) @Nullable String workspace,
@@ -148,11 +159,17 @@ class UsageController {
 		ResponseEntity.BodyBuilder response = ResponseEntity.ok()
 			.header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + file + "\"");
 		if (kind.equals("csv")) {
-			return response.contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
-				.body(Flux.just(Csv.HEADER).concatWith(rows.map(Csv::line)));
+			return response.contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+				.body(buffers(Flux.just(Csv.HEADER).concatWith(rows.map(Csv::line))));
 		}
 		return response.contentType(MediaType.APPLICATION_NDJSON)
-			.body(rows.map(UsageRecordResponse::of));
+			.body(buffers(rows.map(row -> json.writeValueAsString(UsageRecordResponse.of(row)) + "\n")));
+	}
+
+	/** Lines in buffers of up to {@code EXPORT_LINES} lines: few writes, memory bounded by one buffer. */
+	private static Flux<DataBuffer> buffers(Flux<String> lines) {
+		return lines.buffer(EXPORT_LINES)
+			.map(chunk -> BUFFERS.wrap(String.join("", chunk).getBytes(StandardCharsets.UTF_8)));
 	}
 
 	private static RecordsPage page(List<UsageRecord> rows, int limit) {

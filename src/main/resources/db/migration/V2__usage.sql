@@ -29,7 +29,6 @@ CREATE TABLE usage_record (
 -- time ranges (summary, export, retention) and the (occurred_at, id) cursor of the records list
 CREATE INDEX usage_record_occurred_idx ON usage_record (occurred_at, id);
 CREATE INDEX usage_record_workspace_idx ON usage_record (workspace, occurred_at);
-CREATE INDEX usage_record_model_idx ON usage_record (model, occurred_at);
 CREATE INDEX usage_record_session_idx ON usage_record (session_id);
 
 -- Price overrides added through PUT /api/v1/pricing/{model}; the shipped table is

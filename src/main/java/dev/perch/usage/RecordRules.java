@@ -32,8 +32,6 @@ final class RecordRules {
 
 	private static final Pattern AGENT = Pattern.compile("[a-z0-9][a-z0-9._-]{0,31}");
 
-	private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
-
 	private RecordRules() {
 	}
 
@@ -94,9 +92,18 @@ final class RecordRules {
 		if (value.length() > max) {
 			errors.add(new RecordError(field, "too-long", "must have at most " + max + " characters"));
 		}
-		else if (CONTROL.matcher(value).find()) {
+		else if (hasControlCharacter(value)) {
 			errors.add(new RecordError(field, "invalid", "must not contain control characters"));
 		}
+	}
+
+	private static boolean hasControlCharacter(String value) {
+		for (int i = 0; i < value.length(); i++) {
+			if (Character.isISOControl(value.charAt(i))) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static void count(List<RecordError> errors, String field, long value) {

@@ -152,19 +152,14 @@ public class UsageService {
 			if (!errors.isEmpty()) {
 				return Mono.just(0L);
 			}
-			List<String> chunkKeys = chunk.stream().map(UsageRecord::key).toList();
-			return store.existingKeys(chunkKeys).flatMap(existing -> {
-				List<UsageRecord> fresh = chunk.stream().filter(record -> !existing.contains(record.key())).toList();
-				return store.insert(fresh).map(inserted -> counted(fresh, inserted));
-			});
+			return store.insertNew(chunk).map(this::counted);
 		}
 
-		private long counted(List<UsageRecord> fresh, long inserted) {
-			recorded += inserted;
-			if (inserted == fresh.size()) {
-				fresh.forEach(record -> tally.add(record.agent(), record.model(), record.tokens(), record.cost()));
-			}
-			return inserted;
+		private long counted(UsageRecordStore.Insertion insertion) {
+			recorded += insertion.count();
+			insertion.inserted()
+				.forEach(record -> tally.add(record.agent(), record.model(), record.tokens(), record.cost()));
+			return insertion.count();
 		}
 
 		IngestResult result() {

@@ -3,6 +3,8 @@ package dev.perch.usage.internal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +21,9 @@ import org.jspecify.annotations.Nullable;
  */
 public record Buckets(Instant from, Instant to, ZoneId zone, @Nullable Interval interval, List<Instant> starts,
 		List<@Nullable LocalDate> periods) {
+
+	private static final DateTimeFormatter LITERAL = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSSxxx")
+		.withZone(ZoneOffset.UTC);
 
 	/** Buckets covering {@code [from, to)}, or {@code null} when there would be more than {@code max}. */
 	public static @Nullable Buckets of(Instant from, Instant to, ZoneId zone, @Nullable Interval interval, int max) {
@@ -55,8 +60,10 @@ public record Buckets(Instant from, Instant to, ZoneId zone, @Nullable Interval 
 
 	/**
 	 * A SQL expression giving the bucket index of {@code column}: nested CASEs that binary-search the
-	 * bucket starts (log2(n) comparisons a row), with the starts as named parameters {@code b1…}.
-	 * Portable to H2 and PostgreSQL, and correct across DST, unlike an offset added to the timestamp.
+	 * bucket starts (log2(n) comparisons a row). Portable to H2 and PostgreSQL, and correct across DST,
+	 * unlike an offset added to the timestamp. The starts are written as literals: they are instants
+	 * computed here, never client text, and PostgreSQL plans the literal form several times faster
+	 * than the same query with a bind parameter per start.
 	 */
 	public String indexExpression(String column) {
 		return index(column, 0, starts.size() - 1);
@@ -67,13 +74,13 @@ public record Buckets(Instant from, Instant to, ZoneId zone, @Nullable Interval 
 			return Integer.toString(low);
 		}
 		int middle = (low + high + 1) / 2;
-		return "CASE WHEN " + column + " < :b" + middle + " THEN " + index(column, low, middle - 1) + " ELSE "
+		return "CASE WHEN " + column + " < " + literal(starts.get(middle)) + " THEN " + index(column, low, middle - 1) + " ELSE "
 				+ index(column, middle, high) + " END";
 	}
 
-	/** The parameter name of bucket start {@code i} (1 and up) in {@link #indexExpression}. */
-	public static String parameter(int bucket) {
-		return "b" + bucket;
+	/** An instant as a SQL literal both databases read: {@code TIMESTAMP WITH TIME ZONE '2026-11-25 10:00:00.000000+00:00'}. */
+	public static String literal(Instant instant) {
+		return "TIMESTAMP WITH TIME ZONE '" + LITERAL.format(instant) + "'";
 	}
 
 }

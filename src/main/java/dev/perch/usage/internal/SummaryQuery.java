@@ -9,6 +9,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import org.jspecify.annotations.Nullable;
@@ -42,54 +43,40 @@ public class SummaryQuery {
 		this.db = db;
 	}
 
+	/**
+	 * One query groups by bucket, the requested groups and always model, so the models without a
+	 * price are known without a second scan; rows of different models are then merged here when
+	 * model is not a requested group (a few hundred aggregated rows, not records).
+	 */
 	public Mono<UsageSummary> summarize(Buckets buckets, List<String> groupBy, RecordFilter filter) {
-		return Mono.zip(rows(buckets, groupBy, filter), unpricedModels(buckets, groupBy, filter))
-			.map(result -> summary(buckets, groupBy, result.getT1(), result.getT2()));
-	}
-
-	private Mono<List<Row>> rows(Buckets buckets, List<String> groupBy, RecordFilter filter) {
-		Map<String, Object> parameters = new LinkedHashMap<>();
-		String groups = groupBy.isEmpty() ? "" : ", " + String.join(", ", groupBy);
-		String sql = "SELECT bucket" + groups + ", " + SUMS + " FROM (" + bucketed(buckets, filter, false, parameters)
-				+ ") u GROUP BY bucket" + groups + " ORDER BY bucket" + groups;
-		return UsageRecordStore.bindAll(db.sql(sql), parameters).map(row -> row(row, groupBy)).all().collectList();
-	}
-
-	/** Per bucket and group key, the models whose records have no cost. */
-	private Mono<Map<String, Set<String>>> unpricedModels(Buckets buckets, List<String> groupBy,
-			RecordFilter filter) {
 		Map<String, Object> parameters = new LinkedHashMap<>();
 		Set<String> columns = new LinkedHashSet<>(groupBy);
 		columns.add("model");
-		String sql = "SELECT DISTINCT bucket, " + String.join(", ", columns) + " FROM ("
-				+ bucketed(buckets, filter, true, parameters) + ") u";
+		String groups = ", " + String.join(", ", columns);
+		String sql = "SELECT bucket" + groups + ", " + SUMS + " FROM (" + bucketed(buckets, filter, parameters)
+				+ ") u GROUP BY bucket" + groups;
 		return UsageRecordStore.bindAll(db.sql(sql), parameters)
-			.map(row -> Map.entry(key(integer(row, "bucket"), groupValues(row, groupBy)),
-					row.get("model", String.class)))
+			.map(row -> row(row, List.copyOf(columns)))
 			.all()
-			.collect(HashMap::new, (map, entry) -> map.computeIfAbsent(entry.getKey(), k -> new TreeSet<>())
-				.add(entry.getValue()));
+			.collectList()
+			.map(rows -> summary(buckets, groupBy, rows));
 	}
 
-	private static String bucketed(Buckets buckets, RecordFilter filter, boolean unpricedOnly,
-			Map<String, Object> parameters) {
-		parameters.put("from", UsageRecordStore.utc(buckets.from()));
-		parameters.put("to", UsageRecordStore.utc(buckets.to()));
-		for (int i = 1; i < buckets.size(); i++) {
-			parameters.put(Buckets.parameter(i), UsageRecordStore.utc(buckets.starts().get(i)));
-		}
+	private static String bucketed(Buckets buckets, RecordFilter filter, Map<String, Object> parameters) {
 		StringBuilder sql = new StringBuilder("SELECT ").append(buckets.indexExpression("occurred_at"))
 			.append(" AS bucket, workspace, agent, model, input_tokens, output_tokens, cache_read_tokens,"
-					+ " cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, cost"
-					+ " FROM usage_record WHERE occurred_at >= :from AND occurred_at < :to");
+					+ " cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, cost FROM usage_record WHERE"
+					+ " occurred_at >= ")
+			.append(Buckets.literal(buckets.from()))
+			.append(" AND occurred_at < ")
+			.append(Buckets.literal(buckets.to()));
 		equal(sql, parameters, "workspace", filter.workspace());
 		equal(sql, parameters, "agent", filter.agent());
 		equal(sql, parameters, "model", filter.model());
 		equal(sql, parameters, "session_id", filter.sessionId());
-		if (unpricedOnly) {
-			sql.append(" AND cost IS NULL");
-		}
-		return sql.toString();
+		// OFFSET 0 keeps PostgreSQL from flattening the subquery: it then estimates a few hundred groups
+		// for (bucket, model) instead of one per timestamp, and hashes instead of sorting every row
+		return sql.append(" OFFSET 0").toString();
 	}
 
 	private static void equal(StringBuilder sql, Map<String, Object> parameters, String column,
@@ -124,26 +111,34 @@ public class SummaryQuery {
 		return value == null ? 0 : ((Number) value).longValue();
 	}
 
+	/** Sorts by bucket, then by group values. */
 	private static String key(int bucket, Map<String, String> groups) {
-		return bucket + "\u0000" + String.join("\u0000", groups.values());
+		return String.format("%06d", bucket) + "\u0000" + String.join("\u0000", groups.values());
 	}
 
-	private static UsageSummary summary(Buckets buckets, List<String> groupBy, List<Row> rows,
-			Map<String, Set<String>> unpriced) {
-		List<UsageTotals> totals = new ArrayList<>();
-		Row sum = Row.EMPTY;
+	private static UsageSummary summary(Buckets buckets, List<String> groupBy, List<Row> rows) {
+		Map<String, Row> merged = new TreeMap<>();
+		Map<String, Set<String>> unpriced = new HashMap<>();
 		Set<String> allUnpriced = new TreeSet<>();
+		Row sum = Row.EMPTY;
 		for (Row row : rows) {
-			List<String> models = List.copyOf(unpriced.getOrDefault(key(row.bucket(), row.groups()), Set.of()));
-			allUnpriced.addAll(models);
-			totals.add(row.totals(buckets, models));
+			Map<String, String> groups = new LinkedHashMap<>();
+			groupBy.forEach(group -> groups.put(group, row.groups().get(group)));
+			String key = key(row.bucket(), groups);
+			merged.merge(key, row.regrouped(groups), Row::plus);
+			if (row.unpriced() > 0) {
+				unpriced.computeIfAbsent(key, k -> new TreeSet<>()).add(row.groups().get("model"));
+				allUnpriced.add(row.groups().get("model"));
+			}
 			sum = sum.plus(row);
 		}
+		List<UsageTotals> totals = new ArrayList<>();
+		merged.forEach((key, row) -> totals.add(row.totals(buckets, List.copyOf(unpriced.getOrDefault(key, Set.of())))));
 		UsageTotals grand = new UsageTotals(null, buckets.from().atZone(buckets.zone()).toOffsetDateTime(),
 				buckets.to().atZone(buckets.zone()).toOffsetDateTime(), null, null, null, sum.requests(), sum.input(),
 				sum.output(), sum.cacheRead(), sum.cacheWrite5m(), sum.cacheWrite1h(),
-				sum.cacheWrite5m() + sum.cacheWrite1h(), sum.reasoning(), sum.cost(), sum.unpriced(),
-				List.copyOf(allUnpriced));
+				sum.cacheWrite5m() + sum.cacheWrite1h(), sum.reasoning(),
+				sum.cost() == null ? null : sum.cost().stripTrailingZeros(), sum.unpriced(), List.copyOf(allUnpriced));
 		return new UsageSummary(grand.start(), grand.end(), buckets.zone().getId(),
 				buckets.interval() == null ? null : buckets.interval().json(), groupBy, grand, totals);
 	}
@@ -154,9 +149,14 @@ public class SummaryQuery {
 
 		static final Row EMPTY = new Row(0, Map.of(), 0, 0, 0, 0, 0, 0, 0, null, 0);
 
+		Row regrouped(Map<String, String> newGroups) {
+			return new Row(bucket, newGroups, requests, input, output, cacheRead, cacheWrite5m, cacheWrite1h, reasoning,
+					cost, unpriced);
+		}
+
 		Row plus(Row other) {
 			BigDecimal total = cost == null ? other.cost : other.cost == null ? cost : cost.add(other.cost);
-			return new Row(0, Map.of(), requests + other.requests, input + other.input, output + other.output,
+			return new Row(bucket, groups, requests + other.requests, input + other.input, output + other.output,
 					cacheRead + other.cacheRead, cacheWrite5m + other.cacheWrite5m, cacheWrite1h + other.cacheWrite1h,
 					reasoning + other.reasoning, total, unpriced + other.unpriced);
 		}

@@ -71,8 +71,11 @@ class BucketsTests {
 		Buckets four = Buckets.of(Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-05T00:00:00Z"),
 				ZoneId.of("UTC"), Interval.DAY, 10);
 
-		assertThat(four.indexExpression("t")).isEqualTo(
-				"CASE WHEN t < :b2 THEN CASE WHEN t < :b1 THEN 0 ELSE 1 END ELSE CASE WHEN t < :b3 THEN 2 ELSE 3 END END");
+		String b1 = "TIMESTAMP WITH TIME ZONE '2026-01-02 00:00:00.000000+00:00'";
+		String b2 = "TIMESTAMP WITH TIME ZONE '2026-01-03 00:00:00.000000+00:00'";
+		String b3 = "TIMESTAMP WITH TIME ZONE '2026-01-04 00:00:00.000000+00:00'";
+		assertThat(four.indexExpression("t")).isEqualTo("CASE WHEN t < " + b2 + " THEN CASE WHEN t < " + b1
+				+ " THEN 0 ELSE 1 END ELSE CASE WHEN t < " + b3 + " THEN 2 ELSE 3 END END");
 		assertThat(Buckets.of(Instant.EPOCH, Instant.EPOCH.plusSeconds(1), ZoneId.of("UTC"), null, 10)
 			.indexExpression("t")).isEqualTo("0");
 	}

@@ -18,7 +18,6 @@ import org.springframework.stereotype.Service;
 import dev.perch.shared.web.ApiException;
 import dev.perch.usage.UsageProblems;
 import dev.perch.usage.UsageProperties;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -132,11 +131,6 @@ public class Pricing {
 			throw new IllegalStateException("The price file is invalid: " + problems);
 		}
 		return List.copyOf(prices);
-	}
-
-	/** Prices in force now, for callers that do not care about a table snapshot. */
-	public Flux<ModelPrice> effectiveNow() {
-		return table().flatMapIterable(table -> table.effectiveAt(clock.instant()));
 	}
 
 }

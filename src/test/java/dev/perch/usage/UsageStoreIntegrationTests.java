@@ -1,10 +1,12 @@
 package dev.perch.usage;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -12,16 +14,21 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
+import dev.perch.shared.settings.Setting;
+import dev.perch.shared.settings.Settings;
 import dev.perch.shared.web.ApiException;
 import dev.perch.support.TestDatabase;
 import dev.perch.usage.internal.Buckets;
 import dev.perch.usage.internal.Interval;
 import dev.perch.usage.internal.RecordCursor;
 import dev.perch.usage.internal.RecordFilter;
+import dev.perch.usage.internal.RetentionJob;
 import dev.perch.usage.internal.UsageRecord;
+import dev.perch.usage.internal.UsageSettings;
 import dev.perch.usage.internal.UsageSummary;
 import dev.perch.usage.internal.UsageTotals;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
@@ -207,6 +214,30 @@ class UsageStoreIntegrationTests {
 			.verify(WAIT);
 
 		assertThat(usage.count()).isEqualTo(5);
+	}
+
+	@ParameterizedTest
+	@EnumSource(TestDatabase.class)
+	void retentionJobDeletesRecordsOlderThanTheRetentionSetting(TestDatabase database) {
+		var usage = UsageFixtures.module(database);
+		usage.service().record("test", List.of(record("ancient", UsageFixtures.NOW.minus(Duration.ofDays(31)), "gpt-5", 1, 1),
+				record("recent", UsageFixtures.NOW.minus(Duration.ofDays(29)), "gpt-5", 1, 1)))
+			.block(WAIT);
+		Settings thirtyDays = new Settings() {
+			@Override
+			@SuppressWarnings("unchecked")
+			public <T> Mono<T> get(Setting<T> setting) {
+				return Mono.just((T) (setting.key().equals("usage.retention") ? Duration.ofDays(30)
+						: setting.defaultValue().get()));
+			}
+		};
+		UsageProperties properties = UsageFixtures.properties();
+		RetentionJob job = new RetentionJob(usage.store(), thirtyDays, new UsageSettings(properties), properties,
+				Clock.fixed(UsageFixtures.NOW, ZoneOffset.UTC));
+
+		job.purge().as(StepVerifier::create).expectNext(1L).expectComplete().verify(WAIT);
+
+		assertThat(usage.store().stream(ALL).map(UsageRecord::key).collectList().block(WAIT)).containsExactly("recent");
 	}
 
 	@ParameterizedTest

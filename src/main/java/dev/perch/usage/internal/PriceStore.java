@@ -8,6 +8,7 @@ import java.util.List;
 
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.annotation.Transactional;
 
 import io.r2dbc.spi.Readable;
 import reactor.core.publisher.Flux;
@@ -40,6 +41,7 @@ public class PriceStore {
 	}
 
 	/** Stores an override; one with the same model, kind and date is replaced. */
+	@Transactional
 	public Mono<Void> save(ModelPrice price, Instant now) {
 		return db.sql("DELETE FROM model_price WHERE model = :model AND match_kind = :kind AND effective_from = :from")
 			.bind("model", price.model())

@@ -131,6 +131,21 @@ class UsageCollectIntegrationTests {
 	}
 
 	@Test
+	void recordsARequestWithoutAModelAsUnknownAndUnpricedNeverFree() throws IOException {
+		String workspace = workspace();
+		String session = UUID.randomUUID().toString();
+		Path file = transcript(workspace, session, 0);
+		String nameless = assistant(session, 1).replace("\"model\":\"claude-sonnet-4-5-20250929\",", "");
+		assertThat(nameless).doesNotContain("\"model\"");
+		Files.writeString(file, nameless + "\n", StandardOpenOption.APPEND);
+
+		assertThat(collect("?workspace=" + workspace).recorded()).isEqualTo(1);
+
+		assertThat(records(session)).singleElement().satisfies(record -> assertThat(record)
+			.containsEntry("model", "unknown").containsEntry("cost", null).containsEntry("output", 20));
+	}
+
+	@Test
 	void collectingAgainRecordsNothingAndSkipsTheUnchangedWorkspace() {
 		CollectionReport again = collect("?workspace=" + corpus);
 		assertThat(again.workspacesSkipped()).isEqualTo(1);

@@ -216,6 +216,32 @@ class UsageCollectIntegrationTests {
 	}
 
 	@Test
+	void scheduledCollectionRunsOnceEnabledThroughTheConfigurationApiWithoutARestart() throws IOException {
+		String workspace = workspace();
+		String session = UUID.randomUUID().toString();
+		transcript(workspace, session, 1);
+		config("{\"usage.collect.enabled\": true}");
+		try {
+			collector.scheduled()
+				.as(StepVerifier::create)
+				.assertNext(report -> assertThat(report(report, workspace).recorded()).isEqualTo(1))
+				.expectComplete()
+				.verify(TIMEOUT);
+			// the interval (1h here) has not passed: the next tick does nothing
+			collector.scheduled().as(StepVerifier::create).expectComplete().verify(TIMEOUT);
+		}
+		finally {
+			config("{\"usage.collect.enabled\": null}");
+		}
+		assertThat(records(session)).hasSize(1);
+	}
+
+	private void config(String patch) {
+		client().patch().uri("/api/v1/config").contentType(MediaType.APPLICATION_JSON).bodyValue(patch).exchange()
+			.expectStatus().isOk();
+	}
+
+	@Test
 	void refusesASecondCollectionWhileOneRuns() {
 		Mono.zip(collector.collectAll().materialize(), collector.collectAll().materialize())
 			.as(StepVerifier::create)

@@ -1,0 +1,259 @@
+package dev.perch.session;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.stereotype.Service;
+
+import dev.perch.session.CollectionFingerprints.Fingerprint;
+import dev.perch.shared.settings.Setting;
+import dev.perch.shared.settings.SettingType;
+import dev.perch.shared.settings.Settings;
+import dev.perch.usage.IngestResult;
+import dev.perch.usage.Tokens;
+import dev.perch.usage.UsageProperties;
+import dev.perch.usage.UsageRecordRequest;
+import dev.perch.usage.UsageService;
+import dev.perch.workspace.WorkspaceResponse;
+import dev.perch.workspace.WorkspaceService;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Collects usage from every workspace's agent files into usage records: reads the entries the session
+ * readers extract ({@link AgentSessions#usage}, deduplicated per agent) and records them through
+ * {@link UsageService} with the entry's dedupe key, so collecting again never counts a request twice.
+ * A workspace whose agent sources (path, size, mtime of each) are unchanged since the last collection
+ * is skipped; a changed one is read whole. One collection runs at a time.
+ */
+@Service
+public class UsageCollector {
+
+	/** The {@code source} of collected records. */
+	public static final String SOURCE = "collector";
+
+	/** An entry without a model is recorded under this name: unpriced (no price matches it), never $0. */
+	static final String UNKNOWN_MODEL = "unknown";
+
+	/** Records per {@link UsageService#record} call: one transaction each, below {@code max-batch-records}. */
+	static final int CHUNK = 5000;
+
+	private static final Logger log = LoggerFactory.getLogger(UsageCollector.class);
+
+	private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
+
+	private final AgentSessions sessions;
+
+	private final SessionIndex index;
+
+	private final CollectionFingerprints fingerprints;
+
+	private final UsageService usage;
+
+	private final WorkspaceService workspaces;
+
+	private final Settings settings;
+
+	private final Clock clock;
+
+	/**
+	 * Lookup handles for the usage module's runtime settings (declared and shown by its
+	 * {@code UsageSettings}; {@link Settings} finds a value by key).
+	 */
+	private final Setting<Boolean> enabled;
+
+	private final Setting<Duration> interval;
+
+	private final Setting<Duration> retention;
+
+	private final AtomicBoolean running = new AtomicBoolean();
+
+	private final AtomicReference<@Nullable Instant> lastScheduled = new AtomicReference<>();
+
+	UsageCollector(AgentSessions sessions, SessionIndex index, CollectionFingerprints fingerprints, UsageService usage,
+			WorkspaceService workspaces, Settings settings, UsageProperties properties, Clock clock) {
+		this.sessions = sessions;
+		this.index = index;
+		this.fingerprints = fingerprints;
+		this.usage = usage;
+		this.workspaces = workspaces;
+		this.settings = settings;
+		this.clock = clock;
+		this.enabled = new Setting<>("usage.collect.enabled", SettingType.bool(), () -> properties.collect().enabled(),
+				"Collect usage from every workspace's agent files.");
+		this.interval = new Setting<>("usage.collect.interval",
+				SettingType.duration(Duration.ofSeconds(10), Duration.ofDays(1)), () -> properties.collect().interval(),
+				"How often usage is collected from agent files when collection is enabled.");
+		this.retention = new Setting<>("usage.retention", SettingType.duration(Duration.ofDays(1), Duration.ofDays(36_500)),
+				properties::retention, "Usage records older than this are deleted by the retention job.");
+	}
+
+	/** Collects every workspace now; a {@link CollectionRunningException} when a collection is running. */
+	public Mono<CollectionReport> collectAll() {
+		return exclusively(workspaces.all().map(WorkspaceResponse::name));
+	}
+
+	/** Collects one workspace now (a 404 problem when it does not exist). */
+	public Mono<CollectionReport> collect(String workspace) {
+		return workspaces.get(workspace).then(exclusively(Flux.just(workspace)));
+	}
+
+	/**
+	 * The scheduled collection: checks every 10 seconds whether collection is enabled
+	 * ({@code usage.collect.enabled}, read each time so the configuration API switches it without a
+	 * restart) and the interval ({@code usage.collect.interval}) has passed; then collects every workspace.
+	 * Empty when it did not run.
+	 */
+	@Scheduled(initialDelay = 10, fixedDelay = 10, timeUnit = TimeUnit.SECONDS)
+	public Mono<CollectionReport> scheduled() {
+		return settings.get(enabled)
+			.filter(Boolean::booleanValue)
+			.flatMap(on -> settings.get(interval))
+			.filter(this::due)
+			.flatMap(every -> collectAll())
+			.doOnNext(report -> log.debug("Scheduled usage collection: {}", report))
+			.onErrorResume(CollectionRunningException.class, ex -> Mono.empty())
+			.onErrorResume(error -> {
+				log.warn("Scheduled usage collection failed; it runs again at the next interval: {}", error.toString());
+				return Mono.empty();
+			});
+	}
+
+	/** Whether the interval has passed since the last scheduled collection started; if so, this one starts now. */
+	private boolean due(Duration every) {
+		Instant now = clock.instant();
+		Instant last = lastScheduled.get();
+		return (last == null || !now.isBefore(last.plus(every))) && lastScheduled.compareAndSet(last, now);
+	}
+
+	private Mono<CollectionReport> exclusively(Flux<String> names) {
+		return Mono.defer(() -> {
+			if (!running.compareAndSet(false, true)) {
+				return Mono.error(new CollectionRunningException());
+			}
+			long start = System.nanoTime();
+			return settings.get(retention)
+				.flatMap(keep -> names.concatMap(name -> collectOne(name, clock.instant().minus(keep))).collectList())
+				.map(done -> CollectionReport.of(done, Duration.ofNanos(System.nanoTime() - start).toMillis()))
+				.doFinally(signal -> running.set(false));
+		});
+	}
+
+	/** One workspace: skipped when its sources are unchanged, else read whole; a failure is reported, not thrown. */
+	private Mono<CollectionReport.Workspace> collectOne(String workspace, Instant notBefore) {
+		return workspaces.home(workspace)
+			.flatMap(home -> blocking(() -> fingerprint(home)))
+			.flatMap(now -> fingerprints.find(workspace)
+				.filter(now.value()::equals)
+				.map(same -> CollectionReport.Workspace.unchanged(workspace))
+				.switchIfEmpty(Mono.defer(() -> read(workspace, notBefore)
+					.flatMap(done -> fingerprints.save(workspace, now, clock.instant()).thenReturn(done)))))
+			.onErrorResume(error -> Mono.just(failed(workspace, error)));
+	}
+
+	private static CollectionReport.Workspace failed(String workspace, Throwable error) {
+		log.warn("Usage collection of workspace '{}' failed", workspace, error);
+		return CollectionReport.Workspace.failed(workspace, "could not collect: " + error.getClass().getSimpleName());
+	}
+
+	private Mono<CollectionReport.Workspace> read(String workspace, Instant notBefore) {
+		return sessions.usage(workspace).collectList().flatMap(entries -> {
+			Instant now = clock.instant();
+			List<UsageRecordRequest> records = new ArrayList<>(entries.size());
+			for (UsageEntry entry : entries) {
+				UsageRecordRequest record = request(entry);
+				if (recordable(record, notBefore, now)) {
+					records.add(record);
+				}
+			}
+			long ignored = entries.size() - records.size();
+			return Flux.fromIterable(records)
+				.buffer(CHUNK)
+				.concatMap(chunk -> usage.record(SOURCE, chunk))
+				.reduce(new IngestResult(0, 0, 0), UsageCollector::sum)
+				.map(result -> new CollectionReport.Workspace(workspace, CollectionReport.Status.COLLECTED,
+						entries.size(), result.recorded(), result.duplicates(), ignored, null));
+		});
+	}
+
+	private static IngestResult sum(IngestResult a, IngestResult b) {
+		return new IngestResult(a.received() + b.received(), a.recorded() + b.recorded(), a.duplicates() + b.duplicates());
+	}
+
+	static UsageRecordRequest request(UsageEntry entry) {
+		String model = entry.model() == null || entry.model().isBlank() ? UNKNOWN_MODEL : entry.model();
+		BigDecimal cost = entry.cost() == null ? null : BigDecimal.valueOf(entry.cost());
+		Tokens tokens = new Tokens(entry.input(), entry.output(), entry.cacheRead(), entry.cacheWrite5m(),
+				entry.cacheWrite1h(), entry.reasoning());
+		return new UsageRecordRequest(entry.dedupeKey(), entry.occurredAt(), entry.workspace(), entry.agent().json(),
+				model, entry.provider(), entry.sessionId(), tokens, cost, null, null);
+	}
+
+	/**
+	 * Whether the usage module accepts the record (one bad record rejects its whole batch), and it is not
+	 * older than the retention: the retention job deleted such records, a re-read must not bring them back.
+	 */
+	static boolean recordable(UsageRecordRequest record, Instant notBefore, Instant now) {
+		Tokens t = record.tokens();
+		return !record.occurredAt().isBefore(EARLIEST) && !record.occurredAt().isBefore(notBefore)
+				&& !record.occurredAt().isAfter(now.plus(Duration.ofDays(1))) && record.key().length() <= 256
+				&& fits(record.model(), 128) && fits(record.provider(), 64) && fits(record.sessionId(), 128)
+				&& Math.min(Math.min(t.input(), t.output()), Math.min(t.cacheRead(), t.reasoning())) >= 0
+				&& Math.min(t.cacheWrite5m(), t.cacheWrite1h()) >= 0
+				&& (record.cost() == null || record.cost().signum() >= 0);
+	}
+
+	private static boolean fits(@Nullable String value, int max) {
+		return value == null || (value.length() <= max && value.chars().noneMatch(Character::isISOControl));
+	}
+
+	/** SHA-256 of every agent source's path, size and mtime, in a stable order: metadata only, no content read. */
+	private Fingerprint fingerprint(Path home) throws java.io.IOException {
+		MessageDigest digest = sha256();
+		int count = 0;
+		for (Agent agent : Agent.values()) {
+			List<SessionSource> sources = new ArrayList<>(index.reader(agent).sources(home));
+			sources.sort(Comparator.comparing((SessionSource source) -> source.file().toString())
+				.thenComparing(SessionSource::id));
+			for (SessionSource source : sources) {
+				String line = agent.json() + '\t' + source.id() + '\t' + source.file() + '\t' + source.size() + '\t'
+						+ source.modifiedMillis() + '\n';
+				digest.update(line.getBytes(StandardCharsets.UTF_8));
+				count++;
+			}
+		}
+		return new Fingerprint(HexFormat.of().formatHex(digest.digest()), count);
+	}
+
+	private static MessageDigest sha256() {
+		try {
+			return MessageDigest.getInstance("SHA-256");
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException("every JVM has SHA-256", ex);
+		}
+	}
+
+	private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> call) {
+		return Mono.fromCallable(call).subscribeOn(Schedulers.boundedElastic());
+	}
+
+}

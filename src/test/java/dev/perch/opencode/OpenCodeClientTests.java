@@ -135,7 +135,8 @@ class OpenCodeClientTests {
 		StepVerifier.create(client.prompt(SESSION, "/home/ws", "hi", null, null))
 			.expectErrorSatisfies(error -> assertProblem(error, "opencode-unavailable", 502))
 			.verify(BOUND);
-		assertThat(server.getRequestCount()).isEqualTo(1);
+		// the reset can land before MockWebServer records the request; a retry would make it 2 either way
+		assertThat(server.getRequestCount()).isLessThanOrEqualTo(1);
 	}
 
 	@Test

@@ -1,9 +1,5 @@
 package dev.perch.opencode;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -194,24 +190,12 @@ public class OpenCodeServers implements SmartLifecycle {
 		PortRange range = properties.ports();
 		return Mono.fromCallable(() -> {
 			for (int port = range.first(); port <= range.last(); port++) {
-				if (!reservedPorts.contains(port) && free(host, port) && reservedPorts.add(port)) {
+				if (!reservedPorts.contains(port) && PortRange.isFreeOnLoopback(port) && reservedPorts.add(port)) {
 					return port;
 				}
 			}
 			throw OpenCodeException.noFreePort(range.toString());
 		}).subscribeOn(Schedulers.boundedElastic());
-	}
-
-	private static boolean free(String host, int port) {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.setReuseAddress(false);
-			// a server inside a container binds its own address; the loopback check still keeps host ports apart
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 	/** Stops servers that no turn or viewer used for {@code opencode.idle-stop}. */

@@ -1,9 +1,5 @@
 package dev.perch.workspace;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -83,24 +79,13 @@ class PortAllocator {
 
 	private static int pick(String workspace, PortRange range, Set<Integer> used) {
 		for (int port = range.first(); port <= range.last(); port++) {
-			if (!used.contains(port) && freeOnLoopback(port)) {
+			if (!used.contains(port) && PortRange.isFreeOnLoopback(port)) {
 				used.add(port);
 				return port;
 			}
 		}
 		throw new ApiException(WorkspaceProblems.NO_FREE_PORT, "No free host port is left in " + range
 				+ " for workspace '" + workspace + "'; widen workspaces.ports.", Map.of("range", range.toString()));
-	}
-
-	private static boolean freeOnLoopback(int port) {
-		try (ServerSocket socket = new ServerSocket()) {
-			socket.setReuseAddress(false);
-			socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
-			return true;
-		}
-		catch (IOException ex) {
-			return false;
-		}
 	}
 
 	private static void checkDuplicates(List<PortForward> requested) {

@@ -31,6 +31,18 @@ public record PortRange(int first, int last) {
 		return port >= first && port <= last;
 	}
 
+	/** Whether nothing listens on {@code port} of 127.0.0.1 right now (a bind test, released at once). */
+	public static boolean isFreeOnLoopback(int port) {
+		try (java.net.ServerSocket socket = new java.net.ServerSocket()) {
+			socket.setReuseAddress(false);
+			socket.bind(new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), port));
+			return true;
+		}
+		catch (java.io.IOException ex) {
+			return false;
+		}
+	}
+
 	public int size() {
 		return last - first + 1;
 	}

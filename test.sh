@@ -47,8 +47,9 @@ if ! "$PGBIN/pg_isready" -q -h 127.0.0.1 -p 5432; then
   as_root runuser -u postgres -- "$PGBIN/pg_ctl" -D "$D/data" -l "$D/pg.log" -w start \
     -o "-c listen_addresses=127.0.0.1 -c port=5432 -c unix_socket_directories=$D" >/dev/null
 fi
-psql -h 127.0.0.1 -U postgres -d postgres -tAc "select 1 from pg_database where datname='perch_test'" | grep -q 1 \
-  || psql -h 127.0.0.1 -U postgres -d postgres -qc 'create database perch_test'
+# a fresh test database every run: each repository test makes its own schema in it
+psql -h 127.0.0.1 -U postgres -d postgres -qc 'drop database if exists perch_test with (force)'
+psql -h 127.0.0.1 -U postgres -d postgres -qc 'create database perch_test'
 
 # 6. build and test; the guard turns skipped integration tests into a failure
 rm -rf target/failsafe-reports target/surefire-reports

@@ -112,7 +112,7 @@ public class OpenCodeServers implements SmartLifecycle {
 	/** Stops the workspace's server if one runs. */
 	public Mono<Void> stop(String workspace) {
 		Mono<Server> current = servers.remove(workspace);
-		return current == null ? Mono.empty() : current.flatMap(this::stop).onErrorResume(e -> Mono.empty());
+		return current == null ? Mono.empty() : current.flatMap(this::stop).onErrorResume(e -> stopFailed(workspace, e));
 	}
 
 	private Mono<Server> acquire(String workspace) {
@@ -207,8 +207,14 @@ public class OpenCodeServers implements SmartLifecycle {
 				.flatMap(server -> Mono.fromRunnable(() -> servers.remove(entry.getKey(), entry.getValue()))
 					.then(Mono.fromRunnable(() -> log.info("Stopping idle OpenCode server of workspace {}", server.workspace)))
 					.then(stop(server)))
-				.onErrorResume(e -> Mono.empty()))
+				.onErrorResume(e -> stopFailed(entry.getKey(), e)))
 			.then());
+	}
+
+	/** A server that cannot be stopped is logged and left; stopping the others goes on. */
+	private static Mono<Void> stopFailed(String workspace, Throwable error) {
+		return Mono.fromRunnable(() -> log.warn("Could not stop the OpenCode server of workspace {}: {}", workspace,
+				error.getMessage()));
 	}
 
 	private Mono<Void> stop(Server server) {
@@ -233,7 +239,7 @@ public class OpenCodeServers implements SmartLifecycle {
 		List<Mono<Server>> all = List.copyOf(servers.values());
 		servers.clear();
 		Flux.fromIterable(all)
-			.flatMap(server -> server.flatMap(this::stop).onErrorResume(e -> Mono.empty()))
+			.flatMap(server -> server.flatMap(this::stop).onErrorResume(e -> stopFailed("(shutdown)", e)))
 			.then()
 			.timeout(Duration.ofSeconds(15), Mono.empty())
 			.toFuture()

@@ -151,7 +151,8 @@ public class WorkspaceService {
 
 	private Mono<Void> discard(Workspace workspace, WorkspaceRuntime runtime) {
 		return runtime.delete(spec(workspace))
-			.onErrorResume(e -> Mono.empty())
+			.onErrorResume(e -> Mono.fromRunnable(() -> log.warn("Could not remove what the {} runtime made for the failed workspace {}: {}",
+					runtime.kind(), workspace.name(), e.getMessage())))
 			.then(files.deleteWorkspace(workspace.name()))
 			.then(repository.deleteById(workspace.name()));
 	}

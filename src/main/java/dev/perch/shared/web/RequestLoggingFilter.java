@@ -5,7 +5,7 @@ import java.util.Map;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
@@ -14,21 +14,30 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-/** One JSON line per request (method, path, status, duration), when {@code perch.web.request-logging=true}. */
+/**
+ * One JSON line per request (method, path, status, duration), when {@code perch.web.request-logging=true}.
+ * Always registered and switched by the property rather than by a bean condition: conditions are fixed
+ * at build time when {@code spring-boot:run} starts from ahead-of-time processed bean definitions.
+ */
 @Component
-@ConditionalOnBooleanProperty("perch.web.request-logging")
 class RequestLoggingFilter implements WebFilter {
 
 	private static final Logger log = LoggerFactory.getLogger("dev.perch.requests");
 
 	private final JsonMapper json;
 
-	RequestLoggingFilter(JsonMapper json) {
+	private final boolean enabled;
+
+	RequestLoggingFilter(JsonMapper json, @Value("${perch.web.request-logging:false}") boolean enabled) {
 		this.json = json;
+		this.enabled = enabled;
 	}
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		if (!enabled) {
+			return chain.filter(exchange);
+		}
 		long started = System.nanoTime();
 		return chain.filter(exchange).doFinally(signal -> log.info(line(exchange, started)));
 	}

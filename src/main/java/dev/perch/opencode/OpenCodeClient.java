@@ -108,6 +108,20 @@ public class OpenCodeClient {
 			.onErrorMap(e -> translate(e, "the abort", limits.requestTimeout())));
 	}
 
+	/**
+	 * Deletes a session with everything OpenCode keeps for it (messages, parts, child sessions), so a running
+	 * server forgets it too; {@code false} when the server does not know it. Found by id in any directory.
+	 */
+	public Mono<Boolean> deleteSession(String id) {
+		return settings.current().flatMap(limits -> web.delete()
+			.uri("/session/{id}", id)
+			.exchangeToMono(response -> response.statusCode().value() == HttpStatus.NOT_FOUND.value()
+					? response.releaseBody().thenReturn(false)
+					: noContent(response, id, "deleting the session").thenReturn(true))
+			.timeout(limits.requestTimeout())
+			.onErrorMap(e -> translate(e, "deleting the session", limits.requestTimeout())));
+	}
+
 	/** The server's health and version, bounded by {@code timeout}, not retried (the caller polls). */
 	public Mono<HealthJson> health(Duration timeout) {
 		return web.get()

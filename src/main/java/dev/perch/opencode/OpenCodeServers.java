@@ -99,6 +99,20 @@ public class OpenCodeServers implements SmartLifecycle {
 		return use(workspace, client -> work.apply(client).flux()).next();
 	}
 
+	/**
+	 * Like {@link #call}, but only with a server that already runs for the workspace: empty when none does
+	 * (never starts one, so reading or deleting a session does not spawn a server).
+	 */
+	public <T> Mono<T> callIfRunning(String workspace, Function<OpenCodeClient, Mono<T>> work) {
+		return Mono.defer(() -> {
+			Mono<Server> current = servers.get(workspace);
+			return current == null ? Mono.<T>empty()
+					: current.onErrorResume(e -> Mono.empty())
+						.filterWhen(server -> server.process.isAlive())
+						.flatMap(server -> call(workspace, work));
+		});
+	}
+
 	/** The server's state; a workspace whose server is not running shows {@code stopped}. */
 	public Mono<OpenCodeServerState> state(String workspace) {
 		Mono<Server> current = servers.get(workspace);

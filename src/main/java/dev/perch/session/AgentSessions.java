@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
 import dev.perch.shared.web.ApiException;
@@ -48,8 +49,11 @@ public class AgentSessions {
 
 	private final Clock clock;
 
+	private final ObjectProvider<LiveOpenCode> live;
+
 	AgentSessions(WorkspaceService workspaces, SessionIndex index, SessionMetaRepository repository,
-			SessionProperties properties, Clock clock) {
+			SessionProperties properties, Clock clock, ObjectProvider<LiveOpenCode> live) {
+		this.live = live;
 		this.workspaces = workspaces;
 		this.index = index;
 		this.repository = repository;
@@ -115,15 +119,26 @@ public class AgentSessions {
 			.flatMap(found -> repository.rename(found.row().id(), cleaned).then(reload(found)));
 	}
 
-	/** Deletes the session from the agent's storage and its row from the index. */
+	/**
+	 * Deletes the session and its row from the index: an OpenCode session through the workspace's running
+	 * OpenCode server when one runs (see {@link LiveOpenCode}), else from the agent's storage.
+	 */
 	public Mono<Void> delete(String workspace, String agent, String id) {
 		return locate(workspace, agent, id)
-			.flatMap(found -> blocking(() -> {
-				found.reader().delete(found.home(), found.source());
-				return true;
-			})
+			.flatMap(found -> deleteThroughServer(workspace, found)
+				.filter(Boolean::booleanValue)
+				.switchIfEmpty(blocking(() -> {
+					found.reader().delete(found.home(), found.source());
+					return true;
+				}))
 				.onErrorMap(NoSuchFileException.class, ex -> new SessionNotFoundException(workspace, found.agent(), id))
 				.then(repository.deleteById(found.row().id())));
+	}
+
+	/** Empty when no server runs or it does not know the session (storage is then the place to delete from). */
+	private Mono<Boolean> deleteThroughServer(String workspace, Located found) {
+		LiveOpenCode server = found.agent() == Agent.OPENCODE ? live.getIfAvailable() : null;
+		return server == null ? Mono.empty() : server.delete(workspace, found.row().sessionId());
 	}
 
 	/**

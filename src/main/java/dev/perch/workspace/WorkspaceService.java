@@ -46,6 +46,8 @@ public class WorkspaceService {
 
 	private final WorkspaceRepository repository;
 
+	private final WorkspaceLanes lanes = new WorkspaceLanes();
+
 	private final Map<String, WorkspaceRuntime> runtimes;
 
 	private final WorkspaceProperties properties;
@@ -158,30 +160,30 @@ public class WorkspaceService {
 	}
 
 	public Mono<WorkspaceResponse> start(String name) {
-		return find(name).flatMap(workspace -> runtime(workspace).start(spec(workspace))
+		return lanes.serialized(name, find(name).flatMap(workspace -> runtime(workspace).start(spec(workspace))
 			.flatMap(id -> update(name, current -> current.withRuntimeId(id).withStatus(WorkspaceStatus.RUNNING)
 				.usedAt(now()))))
 			.doOnNext(workspace -> files.appendLog(name, "started"))
-			.map(this::toResponse);
+			.map(this::toResponse));
 	}
 
 	public Mono<WorkspaceResponse> stop(String name) {
-		return find(name).flatMap(workspace -> runtime(workspace).stop(spec(workspace))
+		return lanes.serialized(name, find(name).flatMap(workspace -> runtime(workspace).stop(spec(workspace))
 			.then(update(name, current -> current.withStatus(WorkspaceStatus.STOPPED))))
 			.doOnNext(workspace -> files.appendLog(name, "stopped"))
 			.flatMap(this::withLiveStatus)
-			.map(this::toResponse);
+			.map(this::toResponse));
 	}
 
 	/** Stops the workspace, removes what its runtime made, its home directory and its record. */
 	public Mono<Void> delete(String name) {
-		return find(name).flatMap(workspace -> {
+		return lanes.serialized(name, find(name).flatMap(workspace -> {
 			WorkspaceRuntime runtime = runtime(workspace);
 			return runtime.stop(spec(workspace))
 				.then(runtime.delete(spec(workspace)))
 				.then(files.deleteWorkspace(name))
 				.then(repository.deleteById(name));
-		});
+		}));
 	}
 
 	public Flux<String> logs(String name, int tail, boolean follow) {
@@ -235,10 +237,10 @@ public class WorkspaceService {
 
 	/** Replaces the port forwards; they take effect at the next start, so a running docker workspace refuses. */
 	public Mono<List<PortForward>> replacePorts(String name, PortsRequest request) {
-		return find(name).flatMap(workspace -> forbidWhileRunning(workspace)
+		return lanes.serialized(name, find(name).flatMap(workspace -> forbidWhileRunning(workspace)
 			.then(portAllocator.assign(name, request.ports()))
 			.flatMap(ports -> update(name, current -> current.withPorts(json.writeValueAsString(ports))))
-			.map(this::ports));
+			.map(this::ports)));
 	}
 
 	/** Brings stored statuses in line with the runtimes, at start-up and then every minute. */

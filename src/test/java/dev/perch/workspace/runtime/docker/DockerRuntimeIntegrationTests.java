@@ -233,6 +233,27 @@ class DockerRuntimeIntegrationTests {
 	}
 
 	@Test
+	void concurrentStartsOfOneWorkspaceAllSucceedWithOneContainer() {
+		String name = created(Map.of());
+		EngineProbe.remove("perch-" + name); // so every start would create the container
+
+		List<Integer> codes = reactor.core.publisher.Flux.range(0, 6)
+			.flatMap(i -> reactor.core.publisher.Mono.fromCallable(() -> web.post()
+				.uri("/api/v1/workspaces/{name}/" + (i == 3 ? "stop" : "start"), name)
+				.exchange()
+				.returnResult(String.class)
+				.getStatus()
+				.value()).subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic()), 6)
+			.collectList()
+			.block(BOUND);
+
+		assertThat(codes).containsOnly(200);
+		assertThat(EngineProbe.labelled(name).size()).isEqualTo(1);
+		start(name).jsonPath("$.status").isEqualTo("running");
+		assertThat(EngineProbe.labelled(name).size()).isEqualTo(1);
+	}
+
+	@Test
 	void refusesAnImageThatDoesNotExistWithAClientProblem() {
 		String name = name();
 

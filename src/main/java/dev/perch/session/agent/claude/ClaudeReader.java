@@ -32,6 +32,9 @@ import dev.perch.session.SessionProperties;
 import dev.perch.session.SessionSource;
 import dev.perch.session.SessionSummary;
 import dev.perch.session.UsageEntry;
+import dev.perch.session.UsageFile;
+import dev.perch.session.UsagePosition;
+import dev.perch.session.UsageRead;
 import dev.perch.session.agent.HomePaths;
 import dev.perch.session.agent.Json;
 import dev.perch.session.agent.Lines;
@@ -83,11 +86,23 @@ public class ClaudeReader implements AgentReader {
 
 	@Override
 	public List<SessionSource> sources(Path home) throws IOException {
+		List<SessionSource> sources = new ArrayList<>();
+		for (Transcript transcript : transcripts(home)) {
+			sources.add(withSubagents(transcript.file(), transcript.id(), transcript.attributes()));
+		}
+		return sources;
+	}
+
+	/** A main transcript: {@code projects/<folder>/<session id>.jsonl}, the first one found per session id. */
+	private record Transcript(String id, Path file, BasicFileAttributes attributes) {
+	}
+
+	private List<Transcript> transcripts(Path home) throws IOException {
 		Optional<Path> projects = HomePaths.directory(home, PROJECTS);
 		if (projects.isEmpty()) {
 			return List.of();
 		}
-		List<SessionSource> sources = new ArrayList<>();
+		List<Transcript> transcripts = new ArrayList<>();
 		Set<String> seen = new HashSet<>();
 		try (DirectoryStream<Path> folders = Files.newDirectoryStream(projects.get())) {
 			for (Path folder : folders) {
@@ -99,13 +114,13 @@ public class ClaudeReader implements AgentReader {
 						String id = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
 						BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
 						if (isValidId(id) && attributes.isRegularFile() && seen.add(id)) {
-							sources.add(withSubagents(file, id, attributes));
+							transcripts.add(new Transcript(id, file, attributes));
 						}
 					}
 				}
 			}
 		}
-		return sources;
+		return transcripts;
 	}
 
 	/** The source's size and mtime cover its subagent files too, so a subagent's progress re-indexes the parent. */
@@ -548,29 +563,45 @@ public class ClaudeReader implements AgentReader {
 		Files.deleteIfExists(file);
 	}
 
+	/** Every main transcript, each followed by its subagent files (whose requests count toward the session). */
 	@Override
-	public List<UsageEntry> usage(Path home, String workspace) throws IOException {
+	public List<UsageFile> usageFiles(Path home) throws IOException {
+		List<UsageFile> files = new ArrayList<>();
+		for (Transcript transcript : transcripts(home)) {
+			files.add(UsageFile.of(transcript.file(), transcript.attributes()));
+			for (Path subagent : subagentFiles(transcript.file(), transcript.id())) {
+				files.add(UsageFile.of(subagent,
+						Files.readAttributes(subagent, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)));
+			}
+		}
+		return files;
+	}
+
+	/**
+	 * Each line carries its own session ({@code sessionId}, {@code requestSessionId}; a subagent's lines
+	 * the parent's {@code sessionId}), so a file is read on from its offset with no other state.
+	 */
+	@Override
+	public UsageRead usage(Path home, String workspace, List<UsagePosition> from) throws IOException {
 		Map<String, UsageEntry> byKey = new HashMap<>();
 		Map<String, Boolean> fromCopy = new HashMap<>();
-		for (SessionSource source : sources(home)) {
-			Path file = HomePaths.requireFile(home, source.file());
-			List<Path> files = new ArrayList<>();
-			files.add(file);
-			files.addAll(subagentFiles(file, source.id()));
-			for (Path each : files) {
-				Lines.forward(each, Files.size(each), maxLine, (line, offset, terminated) -> {
-					if (line.contains(ASSISTANT) && line.contains("\"usage\"")) {
-						JsonNode record = Json.object(json, line);
-						if (record != null) {
-							collect(record, workspace, byKey, fromCopy);
+		List<UsagePosition> reached = new ArrayList<>(from.size());
+		for (UsagePosition position : from) {
+			Path file = HomePaths.requireFile(home, position.file().file());
+			Lines.Stop stop = Lines.forward(file, position.offset(), position.file().size(), maxLine,
+					(line, offset, terminated) -> {
+						if (terminated && line.contains(ASSISTANT) && line.contains("\"usage\"")) {
+							JsonNode record = Json.object(json, line);
+							if (record != null) {
+								collect(record, workspace, byKey, fromCopy);
+							}
 						}
-					}
-				});
-			}
+					});
+			reached.add(new UsagePosition(position.file(), stop.next(), null));
 		}
 		List<UsageEntry> entries = new ArrayList<>(byKey.values());
 		entries.sort(Comparator.comparing(UsageEntry::occurredAt).thenComparing(UsageEntry::dedupeKey));
-		return entries;
+		return new UsageRead(entries, reached);
 	}
 
 	/**

@@ -31,12 +31,16 @@ import dev.perch.session.SessionProperties;
 import dev.perch.session.SessionSource;
 import dev.perch.session.SessionSummary;
 import dev.perch.session.UsageEntry;
+import dev.perch.session.UsageFile;
+import dev.perch.session.UsagePosition;
+import dev.perch.session.UsageRead;
 import dev.perch.session.agent.HomePaths;
 import dev.perch.session.agent.Json;
 import dev.perch.session.agent.Lines;
 import dev.perch.session.agent.Texts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Codex: {@code <home>/.codex/sessions/YYYY/MM/DD/rollout-<local time>-<uuid>.jsonl}. The first record is
@@ -334,30 +338,54 @@ public class CodexReader implements AgentReader {
 		Files.deleteIfExists(HomePaths.requireFile(home, source.file()));
 	}
 
+	@Override
+	public List<UsageFile> usageFiles(Path home) throws IOException {
+		List<UsageFile> files = new ArrayList<>();
+		for (SessionSource source : sources(home)) {
+			files.add(UsageFile.of(source.file(),
+					Files.readAttributes(source.file(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)));
+		}
+		return files;
+	}
+
 	/**
 	 * Per-response usage: the delta of each {@code token_count} total from the previous one in the file
 	 * (re-emitted totals give no delta), credited to the model of the latest {@code turn_context}. The
 	 * key is the turn id and the cumulative total, so a fork that copies its parent's events adds nothing.
+	 * A file read on from an offset starts from the state reached there: the session, provider, model and
+	 * turn seen so far and the last cumulative totals.
 	 */
 	@Override
-	public List<UsageEntry> usage(Path home, String workspace) throws IOException {
+	public UsageRead usage(Path home, String workspace, List<UsagePosition> from) throws IOException {
 		Map<String, UsageEntry> byKey = new LinkedHashMap<>();
-		for (SessionSource source : sources(home)) {
-			Path file = HomePaths.requireFile(home, source.file());
-			Totals totals = new Totals(source.id());
-			Lines.forward(file, Files.size(file), maxLine, (line, offset, terminated) -> {
-				if (line.contains("\"turn_context\"") || line.contains("\"token_count\"") || line.contains("\"session_meta\"")) {
-					JsonNode record = Json.object(json, line);
-					UsageEntry entry = record == null ? null : totals.accept(record, workspace);
-					if (entry != null) {
-						byKey.putIfAbsent(entry.dedupeKey(), entry);
-					}
-				}
-			});
+		List<UsagePosition> reached = new ArrayList<>(from.size());
+		for (UsagePosition position : from) {
+			Path file = HomePaths.requireFile(home, position.file().file());
+			Totals restored = position.offset() > 0 ? Totals.restore(json, position.state()) : null;
+			Totals totals = restored != null ? restored : new Totals(sessionIdOf(file));
+			long start = restored != null ? position.offset() : 0; // deltas need the totals before the offset
+			Lines.Stop stop = Lines.forward(file, start, position.file().size(), maxLine,
+					(line, offset, terminated) -> {
+						if (terminated && (line.contains("\"turn_context\"") || line.contains("\"token_count\"")
+								|| line.contains("\"session_meta\""))) {
+							JsonNode record = Json.object(json, line);
+							UsageEntry entry = record == null ? null : totals.accept(record, workspace);
+							if (entry != null) {
+								byKey.putIfAbsent(entry.dedupeKey(), entry);
+							}
+						}
+					});
+			reached.add(new UsagePosition(position.file(), stop.next(), totals.save(json)));
 		}
 		List<UsageEntry> entries = new ArrayList<>(byKey.values());
 		entries.sort(Comparator.comparing(UsageEntry::occurredAt).thenComparing(UsageEntry::dedupeKey));
-		return entries;
+		return new UsageRead(entries, reached);
+	}
+
+	/** The session id in a rollout's name (until its {@code session_meta} is read). */
+	private static String sessionIdOf(Path file) {
+		Matcher name = FILE.matcher(file.getFileName().toString());
+		return name.matches() ? name.group(1) : file.getFileName().toString();
 	}
 
 	/** Running state of one rollout while its usage is read. */
@@ -375,6 +403,34 @@ public class CodexReader implements AgentReader {
 
 		Totals(String sessionId) {
 			this.sessionId = sessionId;
+		}
+
+		/** The state as JSON, to go on reading the file later from where this read stopped. */
+		String save(JsonMapper json) {
+			ObjectNode state = json.createObjectNode();
+			state.put("sessionId", sessionId);
+			state.put("model", model);
+			state.put("provider", provider);
+			state.put("turn", turn);
+			if (previous != null) {
+				state.set("previous", previous);
+			}
+			return json.writeValueAsString(state);
+		}
+
+		/** A state {@link #save saved} earlier; null when there is none or it cannot be read. */
+		static @Nullable Totals restore(JsonMapper json, @Nullable String saved) {
+			JsonNode state = saved == null ? null : Json.object(json, saved);
+			if (state == null || Json.text(state, "sessionId") == null) {
+				return null;
+			}
+			Totals totals = new Totals(String.valueOf(Json.text(state, "sessionId")));
+			totals.model = Json.text(state, "model");
+			totals.provider = Json.text(state, "provider");
+			totals.turn = Json.text(state, "turn");
+			JsonNode previous = state.get("previous");
+			totals.previous = previous != null && previous.isObject() ? previous : null;
+			return totals;
 		}
 
 		@Nullable UsageEntry accept(JsonNode record, String workspace) {

@@ -1,22 +1,25 @@
 package dev.perch.session.agent.codex;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -82,25 +85,40 @@ public class CodexReader implements AgentReader {
 
 	@Override
 	public List<SessionSource> sources(Path home) throws IOException {
+		List<SessionSource> sources = new ArrayList<>();
+		rollouts(home).forEach((id, file) -> sources.add(new SessionSource(id, file.file(), file.size(), file.modifiedMillis())));
+		return sources;
+	}
+
+	/**
+	 * Rollouts by session id (the first in path order when two name the same one): one walk of
+	 * {@code sessions/YYYY/MM/DD} that reads each file's attributes once and never follows a link.
+	 */
+	private Map<String, UsageFile> rollouts(Path home) throws IOException {
 		Optional<Path> root = HomePaths.directory(home, SESSIONS);
 		if (root.isEmpty()) {
-			return List.of();
+			return Map.of();
 		}
-		Map<String, SessionSource> sources = new LinkedHashMap<>();
-		try (Stream<Path> files = Files.walk(root.get(), 4)) {
-			for (Path file : (Iterable<Path>) files.sorted()::iterator) {
-				Matcher name = FILE.matcher(file.getFileName().toString());
-				if (!name.matches()) {
-					continue;
+		TreeMap<Path, UsageFile> found = new TreeMap<>();
+		Files.walkFileTree(root.get(), EnumSet.noneOf(FileVisitOption.class), 4, new SimpleFileVisitor<>() {
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+				if (attributes.isRegularFile() && FILE.matcher(file.getFileName().toString()).matches()) {
+					found.put(file, UsageFile.of(file, attributes));
 				}
-				BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-				if (attributes.isRegularFile()) {
-					sources.putIfAbsent(name.group(1), new SessionSource(name.group(1), file, attributes.size(),
-							attributes.lastModifiedTime().toMillis()));
-				}
+				return FileVisitResult.CONTINUE;
+			}
+
+		});
+		Map<String, UsageFile> rollouts = new LinkedHashMap<>();
+		for (UsageFile file : found.values()) {
+			Matcher name = FILE.matcher(file.file().getFileName().toString());
+			if (name.matches()) {
+				rollouts.putIfAbsent(name.group(1), file);
 			}
 		}
-		return List.copyOf(sources.values());
+		return rollouts;
 	}
 
 	@Override
@@ -340,12 +358,7 @@ public class CodexReader implements AgentReader {
 
 	@Override
 	public List<UsageFile> usageFiles(Path home) throws IOException {
-		List<UsageFile> files = new ArrayList<>();
-		for (SessionSource source : sources(home)) {
-			files.add(UsageFile.of(source.file(),
-					Files.readAttributes(source.file(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS)));
-		}
-		return files;
+		return List.copyOf(rollouts(home).values());
 	}
 
 	/**

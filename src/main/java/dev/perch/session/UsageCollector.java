@@ -170,12 +170,17 @@ public class UsageCollector {
 	 */
 	private Mono<CollectionReport.Workspace> collectOne(String workspace, Instant notBefore) {
 		return workspaces.home(workspace)
-			.flatMap(home -> blocking(() -> list(home)).flatMap(listing -> fingerprints.find(workspace)
-				.filter(listing.fingerprint().value()::equals)
-				.map(same -> CollectionReport.Workspace.unchanged(workspace))
-				.switchIfEmpty(Mono.defer(() -> read(workspace, home, listing, notBefore)
-					.flatMap(done -> fingerprints.save(workspace, listing.fingerprint(), clock.instant()).thenReturn(done))))))
+			.flatMap(home -> blocking(() -> list(home)).flatMap(listing -> collectChanged(workspace, home, listing, notBefore)))
 			.onErrorResume(error -> Mono.just(failed(workspace, error)));
+	}
+
+	private Mono<CollectionReport.Workspace> collectChanged(String workspace, Path home, Listing listing, Instant notBefore) {
+		return fingerprints.find(workspace)
+			.filter(listing.fingerprint().value()::equals)
+			.map(same -> CollectionReport.Workspace.unchanged(workspace))
+			.switchIfEmpty(Mono.defer(() -> files.find(workspace)
+				.flatMap(stored -> blocking(() -> readChanged(workspace, home, listing, stored)))
+				.flatMap(batch -> store(workspace, batch, listing.fingerprint(), notBefore))));
 	}
 
 	private static CollectionReport.Workspace failed(String workspace, Throwable error) {
@@ -184,17 +189,21 @@ public class UsageCollector {
 	}
 
 	/**
-	 * Reads what changed, records it, then stores how far each file was read: records first, so a collection
-	 * that stops in between reads the same lines again next time (the keys make them duplicates), never skips them.
+	 * Records what was read, then stores how far each file was read, then the fingerprint: a collection that
+	 * stops in between reads the same lines again next time (the keys make them duplicates), never skips them.
 	 */
-	private Mono<CollectionReport.Workspace> read(String workspace, Path home, Listing listing, Instant notBefore) {
-		return files.find(workspace)
-			.flatMap(stored -> blocking(() -> readChanged(workspace, home, listing, stored)))
-			.flatMap(batch -> record(batch, notBefore)
-				.flatMap(result -> files.save(workspace, batch.known(), batch.added(), batch.gone(), clock.instant())
-					.thenReturn(new CollectionReport.Workspace(workspace, CollectionReport.Status.COLLECTED, batch.files(),
-							batch.bytes(), batch.entries(), result.recorded(), result.duplicates(),
-							batch.entries() - result.received(), null))));
+	private Mono<CollectionReport.Workspace> store(String workspace, Batch batch, Fingerprint fingerprint,
+			Instant notBefore) {
+		Instant now = clock.instant();
+		List<UsageRecordRequest> claude = recordable(batch.claude, notBefore, now);
+		List<UsageRecordRequest> others = recordable(batch.others, notBefore, now);
+		long ignored = batch.entries() - claude.size() - others.size();
+		return Flux.concat(recordClaude(claude), recordOthers(others))
+			.reduce(new IngestResult(0, 0, 0), UsageCollector::sum)
+			.delayUntil(result -> files.save(workspace, batch.known, batch.added, batch.gone, clock.instant()))
+			.delayUntil(result -> fingerprints.save(workspace, fingerprint, clock.instant()))
+			.map(result -> new CollectionReport.Workspace(workspace, CollectionReport.Status.COLLECTED, batch.files,
+					batch.bytes, batch.entries(), result.recorded(), result.duplicates(), ignored, null));
 	}
 
 	/** Every agent's changed files, each read from its stored position (or from its start when new, truncated or replaced). */
@@ -229,55 +238,29 @@ public class UsageCollector {
 		return batch;
 	}
 
-	/** What {@link #readChanged} read in one workspace. */
+	/** What {@link #readChanged} read in one workspace: the entries, and the file rows to store. */
 	private static final class Batch {
 
 		final List<UsageEntry> claude = new ArrayList<>();
 
 		final List<UsageEntry> others = new ArrayList<>();
 
+		/** Files that have a row (updated) and files that have none yet (inserted). */
 		final List<CollectedFile> known = new ArrayList<>();
 
 		final List<CollectedFile> added = new ArrayList<>();
 
+		/** Paths of rows whose file is gone. */
 		final List<String> gone = new ArrayList<>();
 
 		long files;
 
 		long bytes;
 
-		List<CollectedFile> known() {
-			return known;
-		}
-
-		List<CollectedFile> added() {
-			return added;
-		}
-
-		List<String> gone() {
-			return gone;
-		}
-
-		long files() {
-			return files;
-		}
-
-		long bytes() {
-			return bytes;
-		}
-
 		long entries() {
 			return claude.size() + others.size();
 		}
 
-	}
-
-	/** Records what is recordable ({@code received} counts those; the rest are ignored). */
-	private Mono<IngestResult> record(Batch batch, Instant notBefore) {
-		Instant now = clock.instant();
-		return Flux.concat(recordClaude(recordable(batch.claude, notBefore, now)),
-				recordOthers(recordable(batch.others, notBefore, now)))
-			.reduce(new IngestResult(0, 0, 0), UsageCollector::sum);
 	}
 
 	/**
@@ -293,7 +276,7 @@ public class UsageCollector {
 			.reduce(new IngestResult(0, 0, 0), UsageCollector::sum);
 	}
 
-	/** Codex and OpenCode records: a repeated key has the same totals (Codex keys hold the cumulative total). */
+	/** Codex and OpenCode records: a Codex key holds the cumulative total, so a repeated one has the same totals. */
 	private Mono<IngestResult> recordOthers(List<UsageRecordRequest> records) {
 		return Flux.fromIterable(records)
 			.buffer(CHUNK)

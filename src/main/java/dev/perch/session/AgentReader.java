@@ -39,7 +39,20 @@ public interface AgentReader {
 	/** Removes the session from the agent's storage. */
 	void delete(Path home, SessionSource source) throws IOException;
 
+	/** The files this agent records usage in under {@code home}, from file metadata only. */
+	List<UsageFile> usageFiles(Path home) throws IOException;
+
+	/**
+	 * Per-request usage of the lines after each position (up to the file's listed size), deduplicated by
+	 * {@link UsageEntry#dedupeKey()} across these files, and how far each file was read. A last line
+	 * without its newline is not read: its position stays before it. Reading a file in several steps
+	 * (each from the position the previous one reached) gives the same keys as reading it at once.
+	 */
+	UsageRead usage(Path home, String workspace, List<UsagePosition> from) throws IOException;
+
 	/** Per-request usage of every session under {@code home}, deduplicated by {@link UsageEntry#dedupeKey()}. */
-	List<UsageEntry> usage(Path home, String workspace) throws IOException;
+	default List<UsageEntry> usage(Path home, String workspace) throws IOException {
+		return usage(home, workspace, usageFiles(home).stream().map(UsagePosition::start).toList()).entries();
+	}
 
 }

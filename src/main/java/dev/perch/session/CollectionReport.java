@@ -13,18 +13,22 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param workspacesScanned workspaces whose agent files were read
  * @param workspacesSkipped workspaces whose agent files had not changed since the last collection
  * @param workspacesFailed workspaces that could not be read (each named in {@code workspaces} with its error)
+ * @param filesRead agent files read, each from where the previous collection stopped (unchanged files are not opened)
+ * @param bytesRead bytes of those files read (transcripts; OpenCode's database is read by message and not counted)
  * @param entries usage entries read (one per model request, already deduplicated per agent)
  * @param recorded new usage records
  * @param duplicates entries whose key was already recorded
  * @param ignored entries that cannot be records (a timestamp out of range, a name too long)
  * @param durationMs wall time of the collection
  */
-public record CollectionReport(int workspacesScanned, int workspacesSkipped, int workspacesFailed, long entries,
-		long recorded, long duplicates, long ignored, long durationMs, List<Workspace> workspaces) {
+public record CollectionReport(int workspacesScanned, int workspacesSkipped, int workspacesFailed, long filesRead,
+		long bytesRead, long entries, long recorded, long duplicates, long ignored, long durationMs,
+		List<Workspace> workspaces) {
 
 	static CollectionReport of(List<Workspace> workspaces, long durationMs) {
 		return new CollectionReport(count(workspaces, Status.COLLECTED), count(workspaces, Status.UNCHANGED),
-				count(workspaces, Status.FAILED), workspaces.stream().mapToLong(Workspace::entries).sum(),
+				count(workspaces, Status.FAILED), workspaces.stream().mapToLong(Workspace::filesRead).sum(),
+				workspaces.stream().mapToLong(Workspace::bytesRead).sum(), workspaces.stream().mapToLong(Workspace::entries).sum(),
 				workspaces.stream().mapToLong(Workspace::recorded).sum(),
 				workspaces.stream().mapToLong(Workspace::duplicates).sum(),
 				workspaces.stream().mapToLong(Workspace::ignored).sum(), durationMs, workspaces);
@@ -34,16 +38,16 @@ public record CollectionReport(int workspacesScanned, int workspacesSkipped, int
 		return (int) workspaces.stream().filter(workspace -> workspace.status() == status).count();
 	}
 
-	/** What the collection did in one workspace; {@code error} says why a failed one could not be read. */
-	public record Workspace(String name, Status status, long entries, long recorded, long duplicates, long ignored,
-			@Nullable String error) {
+	/** What the collection did in one workspace (fields as in the report); {@code error} says why a failed one could not be read. */
+	public record Workspace(String name, Status status, long filesRead, long bytesRead, long entries, long recorded,
+			long duplicates, long ignored, @Nullable String error) {
 
 		static Workspace unchanged(String name) {
-			return new Workspace(name, Status.UNCHANGED, 0, 0, 0, 0, null);
+			return new Workspace(name, Status.UNCHANGED, 0, 0, 0, 0, 0, 0, null);
 		}
 
 		static Workspace failed(String name, String error) {
-			return new Workspace(name, Status.FAILED, 0, 0, 0, 0, error);
+			return new Workspace(name, Status.FAILED, 0, 0, 0, 0, 0, 0, error);
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.perch.session;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -10,8 +11,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,11 +43,13 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Collects usage from every workspace's agent files into usage records: reads the entries the session
- * readers extract ({@link AgentSessions#usage}, deduplicated per agent) and records them through
- * {@link UsageService} with the entry's dedupe key, so collecting again never counts a request twice.
- * A workspace whose agent sources (path, size, mtime of each) are unchanged since the last collection
- * is skipped; a changed one is read whole. One collection runs at a time.
+ * Collects usage from every workspace's agent files into usage records: the session readers extract the
+ * entries ({@link AgentReader#usage(Path, String, List)}, deduplicated per agent) and they are recorded
+ * through {@link UsageService} with the entry's dedupe key, so collecting again never counts a request
+ * twice. A workspace whose agent files (path, size, mtime, identity of each) are unchanged since the last
+ * collection is skipped; in a changed one, each changed file is read on from where the last collection
+ * stopped ({@link CollectionFiles}), or from its start when it is new, truncated or replaced. One
+ * collection runs at a time.
  */
 @Service
 public class UsageCollector {
@@ -60,11 +67,11 @@ public class UsageCollector {
 
 	private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
 
-	private final AgentSessions sessions;
-
 	private final SessionIndex index;
 
 	private final CollectionFingerprints fingerprints;
+
+	private final CollectionFiles files;
 
 	private final UsageService usage;
 
@@ -88,11 +95,11 @@ public class UsageCollector {
 
 	private final AtomicReference<@Nullable Instant> lastScheduled = new AtomicReference<>();
 
-	UsageCollector(AgentSessions sessions, SessionIndex index, CollectionFingerprints fingerprints, UsageService usage,
+	UsageCollector(SessionIndex index, CollectionFingerprints fingerprints, CollectionFiles files, UsageService usage,
 			WorkspaceService workspaces, Settings settings, UsageProperties properties, Clock clock) {
-		this.sessions = sessions;
 		this.index = index;
 		this.fingerprints = fingerprints;
+		this.files = files;
 		this.usage = usage;
 		this.workspaces = workspaces;
 		this.settings = settings;
@@ -157,16 +164,23 @@ public class UsageCollector {
 		});
 	}
 
-	/** One workspace: skipped when its sources are unchanged, else read whole; a failure is reported, not thrown. */
+	/**
+	 * One workspace: skipped when its agent files are unchanged (one listing, no file opened); else each
+	 * changed file is read from where the last collection stopped. A failure is reported, not thrown.
+	 */
 	private Mono<CollectionReport.Workspace> collectOne(String workspace, Instant notBefore) {
 		return workspaces.home(workspace)
-			.flatMap(home -> blocking(() -> fingerprint(home)))
-			.flatMap(now -> fingerprints.find(workspace)
-				.filter(now.value()::equals)
-				.map(same -> CollectionReport.Workspace.unchanged(workspace))
-				.switchIfEmpty(Mono.defer(() -> read(workspace, notBefore)
-					.flatMap(done -> fingerprints.save(workspace, now, clock.instant()).thenReturn(done)))))
+			.flatMap(home -> blocking(() -> list(home)).flatMap(listing -> collectChanged(workspace, home, listing, notBefore)))
 			.onErrorResume(error -> Mono.just(failed(workspace, error)));
+	}
+
+	private Mono<CollectionReport.Workspace> collectChanged(String workspace, Path home, Listing listing, Instant notBefore) {
+		return fingerprints.find(workspace)
+			.filter(listing.fingerprint().value()::equals)
+			.map(same -> CollectionReport.Workspace.unchanged(workspace))
+			.switchIfEmpty(Mono.defer(() -> files.find(workspace)
+				.flatMap(stored -> blocking(() -> readChanged(workspace, home, listing, stored)))
+				.flatMap(batch -> store(workspace, batch, listing.fingerprint(), notBefore))));
 	}
 
 	private static CollectionReport.Workspace failed(String workspace, Throwable error) {
@@ -174,24 +188,111 @@ public class UsageCollector {
 		return CollectionReport.Workspace.failed(workspace, "could not collect: " + error.getClass().getSimpleName());
 	}
 
-	private Mono<CollectionReport.Workspace> read(String workspace, Instant notBefore) {
-		return sessions.usage(workspace).collectList().flatMap(entries -> {
-			Instant now = clock.instant();
-			List<UsageRecordRequest> records = new ArrayList<>(entries.size());
-			for (UsageEntry entry : entries) {
-				UsageRecordRequest record = request(entry);
-				if (recordable(record, notBefore, now)) {
-					records.add(record);
+	/**
+	 * Records what was read, then stores how far each file was read, then the fingerprint: a collection that
+	 * stops in between reads the same lines again next time (the keys make them duplicates), never skips them.
+	 */
+	private Mono<CollectionReport.Workspace> store(String workspace, Batch batch, Fingerprint fingerprint,
+			Instant notBefore) {
+		Instant now = clock.instant();
+		List<UsageRecordRequest> claude = recordable(batch.claude, notBefore, now);
+		List<UsageRecordRequest> others = recordable(batch.others, notBefore, now);
+		long ignored = batch.entries() - claude.size() - others.size();
+		return Flux.concat(recordClaude(claude), recordOthers(others))
+			.reduce(new IngestResult(0, 0, 0), UsageCollector::sum)
+			.delayUntil(result -> files.save(workspace, batch.known, batch.added, batch.gone, clock.instant()))
+			.delayUntil(result -> fingerprints.save(workspace, fingerprint, clock.instant()))
+			.map(result -> new CollectionReport.Workspace(workspace, CollectionReport.Status.COLLECTED, batch.files,
+					batch.bytes, batch.entries(), result.recorded(), result.duplicates(), ignored, null));
+	}
+
+	/** Every agent's changed files, each read from its stored position (or from its start when new, truncated or replaced). */
+	private Batch readChanged(String workspace, Path home, Listing listing, Map<String, CollectedFile> stored)
+			throws IOException {
+		Batch batch = new Batch();
+		Set<String> listed = new HashSet<>();
+		for (Agent agent : Agent.values()) {
+			List<UsagePosition> from = new ArrayList<>();
+			for (UsageFile file : listing.files().get(agent)) {
+				String path = CollectedFile.relative(home, file.file());
+				listed.add(path);
+				CollectedFile last = stored.get(path);
+				UsagePosition start = last == null ? UsagePosition.start(file) : last.resume(file);
+				if (start != null) {
+					from.add(start);
+					batch.bytes += agent == Agent.OPENCODE ? 0 : Math.max(0, file.size() - start.offset());
 				}
 			}
-			long ignored = entries.size() - records.size();
-			return Flux.fromIterable(records)
-				.buffer(CHUNK)
-				.concatMap(chunk -> usage.record(SOURCE, chunk))
-				.reduce(new IngestResult(0, 0, 0), UsageCollector::sum)
-				.map(result -> new CollectionReport.Workspace(workspace, CollectionReport.Status.COLLECTED,
-						entries.size(), result.recorded(), result.duplicates(), ignored, null));
-		});
+			if (from.isEmpty()) {
+				continue;
+			}
+			UsageRead read = index.reader(agent).usage(home, workspace, from);
+			batch.files += from.size();
+			(agent == Agent.CLAUDE ? batch.claude : batch.others).addAll(read.entries());
+			for (UsagePosition reached : read.reached()) {
+				CollectedFile row = CollectedFile.reached(home, agent, reached);
+				(stored.containsKey(row.path()) ? batch.known : batch.added).add(row);
+			}
+		}
+		stored.keySet().stream().filter(path -> !listed.contains(path)).forEach(batch.gone::add);
+		return batch;
+	}
+
+	/** What {@link #readChanged} read in one workspace: the entries, and the file rows to store. */
+	private static final class Batch {
+
+		final List<UsageEntry> claude = new ArrayList<>();
+
+		final List<UsageEntry> others = new ArrayList<>();
+
+		/** Files that have a row (updated) and files that have none yet (inserted). */
+		final List<CollectedFile> known = new ArrayList<>();
+
+		final List<CollectedFile> added = new ArrayList<>();
+
+		/** Paths of rows whose file is gone. */
+		final List<String> gone = new ArrayList<>();
+
+		long files;
+
+		long bytes;
+
+		long entries() {
+			return claude.size() + others.size();
+		}
+
+	}
+
+	/**
+	 * The one call site of every Claude Code record. A Claude key can come back in a later collection with
+	 * larger totals (a reply streamed over several lines, the final line appended after a collection read
+	 * the first): those must end with the larger totals, which the store's keep-larger mode will do.
+	 */
+	private Mono<IngestResult> recordClaude(List<UsageRecordRequest> records) {
+		return Flux.fromIterable(records)
+			.buffer(CHUNK)
+			// lead: switch to KEEP_LARGER
+			.concatMap(chunk -> usage.record(SOURCE, chunk))
+			.reduce(new IngestResult(0, 0, 0), UsageCollector::sum);
+	}
+
+	/** Codex and OpenCode records: a Codex key holds the cumulative total, so a repeated one has the same totals. */
+	private Mono<IngestResult> recordOthers(List<UsageRecordRequest> records) {
+		return Flux.fromIterable(records)
+			.buffer(CHUNK)
+			.concatMap(chunk -> usage.record(SOURCE, chunk))
+			.reduce(new IngestResult(0, 0, 0), UsageCollector::sum);
+	}
+
+	private static List<UsageRecordRequest> recordable(List<UsageEntry> entries, Instant notBefore, Instant now) {
+		List<UsageRecordRequest> records = new ArrayList<>(entries.size());
+		for (UsageEntry entry : entries) {
+			UsageRecordRequest record = request(entry);
+			if (recordable(record, notBefore, now)) {
+				records.add(record);
+			}
+		}
+		return records;
 	}
 
 	private static IngestResult sum(IngestResult a, IngestResult b) {
@@ -225,22 +326,28 @@ public class UsageCollector {
 		return value == null || (value.length() <= max && value.chars().noneMatch(Character::isISOControl));
 	}
 
-	/** SHA-256 of every agent source's path, size and mtime, in a stable order: metadata only, no content read. */
-	private Fingerprint fingerprint(Path home) throws java.io.IOException {
+	/** Every agent's usage files from metadata only, and their fingerprint. */
+	private record Listing(Map<Agent, List<UsageFile>> files, Fingerprint fingerprint) {
+	}
+
+	/** Lists every agent's usage files and hashes (SHA-256) their paths, sizes, mtimes and identities: no content read. */
+	private Listing list(Path home) throws IOException {
+		Map<Agent, List<UsageFile>> files = new EnumMap<>(Agent.class);
 		MessageDigest digest = sha256();
 		int count = 0;
 		for (Agent agent : Agent.values()) {
-			List<SessionSource> sources = new ArrayList<>(index.reader(agent).sources(home));
-			sources.sort(Comparator.comparing((SessionSource source) -> source.file().toString())
-				.thenComparing(SessionSource::id));
-			for (SessionSource source : sources) {
-				String line = agent.json() + '\t' + source.id() + '\t' + source.file() + '\t' + source.size() + '\t'
-						+ source.modifiedMillis() + '\n';
+			List<UsageFile> listed = index.reader(agent).usageFiles(home);
+			files.put(agent, listed);
+			List<UsageFile> sorted = new ArrayList<>(listed);
+			sorted.sort(Comparator.comparing(file -> file.file().toString()));
+			for (UsageFile file : sorted) {
+				String line = agent.json() + '\t' + file.file() + '\t' + file.size() + '\t' + file.modifiedMillis() + '\t'
+						+ file.identity() + '\n';
 				digest.update(line.getBytes(StandardCharsets.UTF_8));
 				count++;
 			}
 		}
-		return new Fingerprint(HexFormat.of().formatHex(digest.digest()), count);
+		return new Listing(files, new Fingerprint(HexFormat.of().formatHex(digest.digest()), count));
 	}
 
 	private static MessageDigest sha256() {

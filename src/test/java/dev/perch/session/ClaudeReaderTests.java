@@ -229,6 +229,52 @@ class ClaudeReaderTests {
 	}
 
 	@Test
+	void readingOnFromTheReachedPositionsWhileTheAgentWritesGivesTheUsageOfOneRead() throws IOException {
+		Map<String, UsageEntry> whole = new TreeMap<>();
+		reader.usage(home, "ws").forEach(entry -> whole.put(entry.dedupeKey(), entry));
+		for (int parts : new int[] { 2, 3, 7 }) {
+			Map<String, UsageEntry> inSteps = readInSteps(reader, home, temp.resolve("steps-" + parts), parts);
+			assertThat(new TreeMap<>(inSteps)).as("read in %d steps", parts).isEqualTo(whole);
+		}
+	}
+
+	@Test
+	void leavesAHalfWrittenLastLineForTheNextRead() throws IOException {
+		Path project = Files.createDirectories(temp.resolve("h5/.claude/projects/-w"));
+		String id = "11111111-2222-4333-8444-888888888888";
+		Path file = project.resolve(id + ".jsonl");
+		String first = claudeAssistant(id, "u1", "msg_1", "req_1", "2026-11-25T00:00:01Z", "one", 5, 10) + "\n";
+		String second = claudeAssistant(id, "u2", "msg_2", "req_2", "2026-11-25T00:00:02Z", "two", 6, 20) + "\n";
+		int cut = second.length() - 1; // all of the JSON object, not its newline
+		Files.writeString(file, first + second.substring(0, cut));
+
+		UsageRead read = reader.usage(temp.resolve("h5"), "ws", positions(temp.resolve("h5"), null));
+		assertThat(read.entries()).extracting(UsageEntry::dedupeKey).containsExactly("claude:msg_1:req_1");
+		assertThat(read.reached()).singleElement().satisfies(position -> assertThat(position.offset()).isEqualTo(first.length()));
+
+		Files.writeString(file, second.substring(cut), StandardOpenOption.APPEND);
+		UsageRead next = reader.usage(temp.resolve("h5"), "ws", positions(temp.resolve("h5"), read.reached().get(0)));
+		assertThat(next.entries()).singleElement().satisfies(entry -> {
+			assertThat(entry.dedupeKey()).isEqualTo("claude:msg_2:req_2");
+			assertThat(entry.output()).isEqualTo(20);
+		});
+		assertThat(next.reached().get(0).offset()).isEqualTo(first.length() + second.length());
+	}
+
+	@Test
+	void listsEachSubagentFileAsAUsageFileOfItsOwn() throws IOException {
+		assertThat(reader.usageFiles(home)).extracting(file -> file.file().getFileName().toString())
+			.hasSize(7)
+			.contains(CLAUDE_SUBAGENT + ".jsonl", "agent-a1a8799f31d3cf3ee.jsonl");
+	}
+
+	/** The one usage file of {@code home}, read from the start or on from {@code last}. */
+	private List<UsagePosition> positions(Path home, UsagePosition last) throws IOException {
+		UsageFile now = reader.usageFiles(home).get(0);
+		return List.of(last == null ? UsagePosition.start(now) : new UsagePosition(now, last.offset(), last.state()));
+	}
+
+	@Test
 	void readsProjectsWhosePathsHaveDashesAndSpaces() throws IOException {
 		Path spaced = temp.resolve("a home with spaces");
 		String cwd = "/home/dev/my project-x/sub dir";

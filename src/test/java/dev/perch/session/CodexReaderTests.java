@@ -136,6 +136,62 @@ class CodexReaderTests {
 	}
 
 	@Test
+	void readingOnFromTheReachedPositionsWhileTheAgentWritesGivesTheUsageOfOneRead() throws IOException {
+		Map<String, UsageEntry> whole = new TreeMap<>();
+		reader.usage(home, "ws").forEach(entry -> whole.put(entry.dedupeKey(), entry));
+		assertThat(whole).hasSize(7);
+		for (int parts : new int[] { 2, 3, 5, 11 }) {
+			Map<String, UsageEntry> inSteps = readInSteps(reader, home, temp.resolve("steps-" + parts), parts);
+			assertThat(new TreeMap<>(inSteps)).as("read in %d steps", parts).isEqualTo(whole);
+		}
+	}
+
+	@Test
+	void goesOnFromTheRememberedSessionModelAndCumulativeTotals() throws IOException {
+		UsageFile file = usageFile(CODEX_RESUMED);
+		UsageRead first = reader.usage(home, "ws", List.of(UsagePosition.start(file)));
+		UsagePosition reached = first.reached().get(0);
+		assertThat(reached.offset()).isEqualTo(file.size());
+		assertThat(reached.state()).contains("\"previous\"");
+		// the last cumulative totals of the fixture: in 25700, cached 16600, out 300, reasoning 36
+		Files.writeString(file.file(), """
+				{"timestamp":"2026-11-25T03:00:00.000Z","type":"turn_context","payload":{"turn_id":"appended-turn","model":"gpt-5-mini"}}
+				{"timestamp":"2026-11-25T03:00:01.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":26700,"cached_input_tokens":17000,"output_tokens":350,"reasoning_output_tokens":40,"total_tokens":27050}}}}
+				{"timestamp":"2026-11-25T03:00:02.000Z","type":"event_msg","payload":{"type":"token_count","info":{"total_token_usage":{"input_tokens":26700,"cached_input_tokens":17000,"output_tokens":350,"reasoning_output_tokens":40,"total_tokens":27050}}}}
+				""", StandardOpenOption.APPEND);
+		UsageFile grown = usageFile(CODEX_RESUMED);
+
+		UsageRead next = reader.usage(home, "ws", List.of(new UsagePosition(grown, reached.offset(), reached.state())));
+
+		UsageEntry before = first.entries().get(first.entries().size() - 1);
+		assertThat(next.entries()).singleElement().satisfies(entry -> {
+			assertThat(entry.input()).isEqualTo(1000 - 400);
+			assertThat(entry.cacheRead()).isEqualTo(400);
+			assertThat(entry.output()).isEqualTo(50);
+			assertThat(entry.reasoning()).isEqualTo(4);
+			assertThat(entry.model()).isEqualTo("gpt-5-mini");
+			assertThat(entry.sessionId()).isEqualTo(CODEX_RESUMED);
+			assertThat(entry.provider()).isNotNull().isEqualTo(before.provider());
+			assertThat(entry.dedupeKey()).isEqualTo("codex:appended-turn:27050:26700:350");
+		});
+		assertThat(next.reached().get(0).offset()).isEqualTo(grown.size());
+	}
+
+	@Test
+	void readsFromTheStartWhenAnOffsetComesWithoutItsTotals() throws IOException {
+		UsageFile file = usageFile(CODEX_RESUMED);
+		UsageRead first = reader.usage(home, "ws", List.of(UsagePosition.start(file)));
+
+		UsageRead again = reader.usage(home, "ws", List.of(new UsagePosition(file, first.reached().get(0).offset() / 2, null)));
+
+		assertThat(again.entries()).isEqualTo(first.entries());
+	}
+
+	private UsageFile usageFile(String id) throws IOException {
+		return reader.usageFiles(home).stream().filter(file -> file.file().toString().contains(id)).findFirst().orElseThrow();
+	}
+
+	@Test
 	void aResumeAppendedWhileReadingIsPickedUpOnTheNextRead() throws IOException {
 		SessionSource before = source(CODEX_SIMPLE);
 		Files.writeString(before.file(), """

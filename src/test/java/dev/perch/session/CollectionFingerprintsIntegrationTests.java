@@ -11,7 +11,7 @@ import dev.perch.session.CollectionFingerprints.Fingerprint;
 import dev.perch.support.TestDatabase;
 import reactor.test.StepVerifier;
 
-/** The collector's {@code usage_collection} table (V5) on H2 and PostgreSQL: one fingerprint per workspace. */
+/** The collector's {@code usage_collection} table (V4) on H2 and PostgreSQL: one fingerprint per workspace. */
 class CollectionFingerprintsIntegrationTests {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);

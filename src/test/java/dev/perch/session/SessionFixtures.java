@@ -8,7 +8,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 import dev.perch.session.agent.claude.ClaudeReader;
@@ -129,6 +134,65 @@ public final class SessionFixtures {
 				+ "\"cache_read_input_tokens\":0,\"output_tokens\":" + output + "}},\"requestId\":\"" + requestId
 				+ "\",\"type\":\"assistant\",\"uuid\":\"" + uuid + "\",\"timestamp\":\"" + timestamp
 				+ "\",\"cwd\":\"/w\",\"sessionId\":\"" + session + "\"}";
+	}
+
+	/** A Codex {@code session_meta} line (provider {@code openai}), without its newline. */
+	public static String codexMeta(String session) {
+		return "{\"timestamp\":\"2026-11-20T10:00:00.000Z\",\"type\":\"session_meta\",\"payload\":{\"id\":\"" + session
+				+ "\",\"timestamp\":\"2026-11-20T10:00:00.000Z\",\"cwd\":\"/w\",\"model_provider\":\"openai\"}}";
+	}
+
+	/** A Codex {@code turn_context} line with its newline. */
+	public static String codexTurn(String turn, String model, int second) {
+		return "{\"timestamp\":\"2026-11-20T10:00:0" + second + ".000Z\",\"type\":\"turn_context\",\"payload\":{\"turn_id\":\""
+				+ turn + "\",\"cwd\":\"/w\",\"model\":\"" + model + "\"}}\n";
+	}
+
+	/** A Codex {@code token_count} line (cumulative totals) with its newline. */
+	public static String codexTotals(int second, long input, long cached, long output, long reasoning) {
+		return "{\"timestamp\":\"2026-11-20T10:00:0" + second + ".500Z\",\"type\":\"event_msg\",\"payload\":{\"type\":\"token_count\","
+				+ "\"info\":{\"total_token_usage\":{\"input_tokens\":" + input + ",\"cached_input_tokens\":" + cached
+				+ ",\"output_tokens\":" + output + ",\"reasoning_output_tokens\":" + reasoning + ",\"total_tokens\":"
+				+ (input + output) + "}}}}\n";
+	}
+
+	/**
+	 * Reads the usage of every file of {@code full} the way the collector does while an agent writes them:
+	 * each file is written into {@code steps} in {@code parts} appends cut at arbitrary bytes (mid-line), and
+	 * after each append the files are listed and read on from the positions the previous read reached. A key
+	 * read again keeps its larger totals (as the store will). Returns the entries of the last read of each key.
+	 */
+	public static Map<String, UsageEntry> readInSteps(AgentReader reader, Path full, Path steps, int parts)
+			throws IOException {
+		List<UsageFile> files = reader.usageFiles(full);
+		Map<String, UsagePosition> reached = new HashMap<>();
+		Map<String, UsageEntry> byKey = new HashMap<>();
+		for (int part = 1; part <= parts; part++) {
+			for (UsageFile file : files) {
+				byte[] bytes = Files.readAllBytes(file.file());
+				int from = (int) ((long) bytes.length * (part - 1) / parts);
+				int to = (int) ((long) bytes.length * part / parts);
+				Path target = steps.resolve(full.relativize(file.file()).toString());
+				Files.createDirectories(target.getParent());
+				Files.write(target, java.util.Arrays.copyOfRange(bytes, from, to), StandardOpenOption.CREATE,
+						StandardOpenOption.APPEND);
+			}
+			List<UsagePosition> from = new ArrayList<>();
+			for (UsageFile now : reader.usageFiles(steps)) {
+				UsagePosition last = reached.get(now.file().toString());
+				from.add(last == null ? UsagePosition.start(now) : new UsagePosition(now, last.offset(), last.state()));
+			}
+			UsageRead read = reader.usage(steps, "ws", from);
+			read.reached().forEach(position -> reached.put(position.file().file().toString(), position));
+			for (UsageEntry entry : read.entries()) {
+				byKey.merge(entry.dedupeKey(), entry, (before, after) -> tokens(after) > tokens(before) ? after : before);
+			}
+		}
+		return byKey;
+	}
+
+	private static long tokens(UsageEntry entry) {
+		return entry.input() + entry.output() + entry.cacheRead() + entry.cacheWrite5m() + entry.cacheWrite1h();
 	}
 
 	private static final tools.jackson.databind.json.JsonMapper JSON = json();

@@ -149,8 +149,13 @@ class SessionIndexIntegrationTests {
 		}
 
 		@Override
-		public List<UsageEntry> usage(Path home, String workspace) throws IOException {
-			return delegate.usage(home, workspace);
+		public List<UsageFile> usageFiles(Path home) throws IOException {
+			return delegate.usageFiles(home);
+		}
+
+		@Override
+		public UsageRead usage(Path home, String workspace, List<UsagePosition> from) throws IOException {
+			return delegate.usage(home, workspace, from);
 		}
 
 	}

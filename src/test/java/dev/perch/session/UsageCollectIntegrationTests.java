@@ -2,6 +2,7 @@ package dev.perch.session;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -169,19 +170,118 @@ class UsageCollectIntegrationTests {
 		assertThat(report(before, changing)).satisfies(done -> assertThat(done.recorded()).isEqualTo(2));
 		assertThat(report(before, quiet)).satisfies(done -> assertThat(done.recorded()).isEqualTo(1));
 
-		Files.writeString(transcript, assistant(session, 3) + "\n", StandardOpenOption.APPEND);
+		String appended = assistant(session, 3) + "\n";
+		Files.writeString(transcript, appended, StandardOpenOption.APPEND);
 		CollectionReport after = collect("");
 
 		assertThat(report(after, changing)).satisfies(done -> {
 			assertThat(done.status()).isEqualTo(CollectionReport.Status.COLLECTED);
-			assertThat(done.entries()).isEqualTo(3);
+			assertThat(done.filesRead()).isEqualTo(1);
+			assertThat(done.bytesRead()).isEqualTo(appended.getBytes(StandardCharsets.UTF_8).length);
+			assertThat(done.entries()).isEqualTo(1);
 			assertThat(done.recorded()).isEqualTo(1);
-			assertThat(done.duplicates()).isEqualTo(2);
+			assertThat(done.duplicates()).isZero();
 		});
 		assertThat(report(after, quiet).status()).isEqualTo(CollectionReport.Status.UNCHANGED);
 		assertThat(report(after, corpus).status()).isEqualTo(CollectionReport.Status.UNCHANGED);
 		assertThat(after.recorded()).isEqualTo(1);
 		assertThat(records(session)).hasSize(3);
+	}
+
+	@Test
+	void collectsTheTurnsAppendedToACodexRolloutAsDeltasOfTheRememberedTotals() throws IOException {
+		String workspace = workspace();
+		String session = UUID.randomUUID().toString();
+		Path rollout = create(workspace).resolve(".codex/sessions/2026/11/20/rollout-2026-11-20T10-00-00-"
+				+ UUID.randomUUID() + ".jsonl");
+		Files.createDirectories(rollout.getParent());
+		Files.writeString(rollout, codexMeta(session) + "\n" + codexTurn(session + "-t1", "gpt-5", 1)
+				+ codexTotals(1, 5000, 3000, 120, 40) + codexTotals(2, 5000, 3000, 120, 40));
+		assertThat(collect("?workspace=" + workspace).recorded()).isEqualTo(1);
+
+		String appended = codexTurn(session + "-t2", "gpt-5-mini", 3) + codexTotals(4, 8000, 4500, 200, 50)
+				+ codexTurn(session + "-t3", "gpt-5-mini", 5) + codexTotals(6, 9000, 5000, 260, 60);
+		Files.writeString(rollout, appended, StandardOpenOption.APPEND);
+		CollectionReport next = collect("?workspace=" + workspace);
+
+		assertThat(next.workspaces()).singleElement().satisfies(done -> {
+			assertThat(done.filesRead()).isEqualTo(1);
+			assertThat(done.bytesRead()).isEqualTo(appended.getBytes(StandardCharsets.UTF_8).length);
+			assertThat(done.entries()).isEqualTo(2);
+			assertThat(done.recorded()).isEqualTo(2);
+		});
+		List<Map<String, Object>> records = records(session);
+		assertThat(records).hasSize(3).allSatisfy(record -> assertThat(record).containsEntry("provider", "openai"));
+		// newest first: the deltas of each cumulative total from the one before, the model of its turn
+		assertThat(records.get(0)).containsEntry("model", "gpt-5-mini").containsEntry("input", 500)
+			.containsEntry("cacheRead", 500).containsEntry("output", 60).containsEntry("reasoning", 10);
+		assertThat(records.get(1)).containsEntry("model", "gpt-5-mini").containsEntry("input", 1500)
+			.containsEntry("cacheRead", 1500).containsEntry("output", 80).containsEntry("reasoning", 10);
+		assertThat(records.get(2)).containsEntry("model", "gpt-5").containsEntry("input", 2000);
+	}
+
+	@Test
+	void collectsAHalfWrittenLastLineOnceItIsComplete() throws IOException {
+		String workspace = workspace();
+		String session = UUID.randomUUID().toString();
+		Path transcript = transcript(workspace, session, 1);
+		assertThat(collect("?workspace=" + workspace).recorded()).isEqualTo(1);
+		String line = assistant(session, 2) + "\n";
+		int half = line.length() / 2;
+		Files.writeString(transcript, line.substring(0, half), StandardOpenOption.APPEND);
+
+		CollectionReport whileWriting = collect("?workspace=" + workspace);
+		assertThat(whileWriting.entries()).isZero();
+		assertThat(records(session)).hasSize(1);
+
+		Files.writeString(transcript, line.substring(half), StandardOpenOption.APPEND);
+		CollectionReport written = collect("?workspace=" + workspace);
+
+		assertThat(written.recorded()).isEqualTo(1);
+		assertThat(written.bytesRead()).as("read from the start of the half line").isEqualTo(line.length());
+		assertThat(records(session)).hasSize(2).first().satisfies(record -> assertThat(record).containsEntry("output", 20));
+		assertThat(collect("?workspace=" + workspace).workspacesSkipped()).isEqualTo(1);
+	}
+
+	@Test
+	void readsATruncatedOrReplacedTranscriptFromItsStartWithoutCountingTwice() throws IOException {
+		String workspace = workspace();
+		String session = UUID.randomUUID().toString();
+		Path transcript = transcript(workspace, session, 2);
+		assertThat(collect("?workspace=" + workspace).recorded()).isEqualTo(2);
+		List<String> lines = Files.readAllLines(transcript);
+
+		// rewritten in place (same inode), longer than what was read, with a different head
+		String rewritten = claudeUser(session, UUID.randomUUID().toString(), "/w", "2026-11-20T10:00:00Z", "another start")
+				+ "\n" + lines.get(1) + "\n" + lines.get(2) + "\n" + assistant(session, 3) + "\n";
+		Files.writeString(transcript, rewritten, StandardOpenOption.TRUNCATE_EXISTING);
+		assertThat(collect("?workspace=" + workspace).workspaces()).singleElement().satisfies(done -> {
+			assertThat(done.bytesRead()).isEqualTo(rewritten.length());
+			assertThat(done.entries()).isEqualTo(3);
+			assertThat(done.recorded()).isEqualTo(1);
+			assertThat(done.duplicates()).isEqualTo(2);
+		});
+
+		// truncated below what was read
+		Files.writeString(transcript, lines.get(0) + "\n" + lines.get(1) + "\n", StandardOpenOption.TRUNCATE_EXISTING);
+		assertThat(collect("?workspace=" + workspace).workspaces()).singleElement().satisfies(done -> {
+			assertThat(done.entries()).isEqualTo(1);
+			assertThat(done.duplicates()).isEqualTo(1);
+			assertThat(done.recorded()).isZero();
+		});
+
+		// replaced by another file (a new inode) that starts with what was read: read whole all the same
+		Path replacement = transcript.resolveSibling("replacement.tmp");
+		String other = lines.get(0) + "\n" + lines.get(1) + "\n" + assistant(session, 4) + "\n";
+		Files.writeString(replacement, other);
+		Files.move(replacement, transcript, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+				java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+		assertThat(collect("?workspace=" + workspace).workspaces()).singleElement().satisfies(done -> {
+			assertThat(done.bytesRead()).isEqualTo(other.length());
+			assertThat(done.recorded()).isEqualTo(1);
+			assertThat(done.duplicates()).isEqualTo(1);
+		});
+		assertThat(records(session)).hasSize(4);
 	}
 
 	@Test

@@ -38,10 +38,28 @@ public final class Lines {
 	}
 
 	/**
+	 * Where a forward read stopped.
+	 *
+	 * @param next the offset just after the last complete (newline-terminated) line read: where a later read
+	 * continues; a last line without a newline (maybe still being written) lies at or after it
+	 * @param skipped lines skipped for being too long
+	 */
+	public record Stop(long next, int skipped) {
+	}
+
+	/**
 	 * Reads lines of {@code [0, end)} in order (end is the size seen when the caller listed the file, so
 	 * a concurrent append is not half-read). Returns the number of lines skipped for being too long.
 	 */
 	public static int forward(Path file, long end, int maxLine, Forward handler) throws IOException {
+		return forward(file, 0, end, maxLine, handler).skipped();
+	}
+
+	/**
+	 * Reads lines of {@code [from, end)} in order; {@code from} must be the start of a line (0, or a
+	 * {@link Stop#next()} of an earlier read of the same file).
+	 */
+	public static Stop forward(Path file, long from, long end, int maxLine, Forward handler) throws IOException {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
 			long limit = Math.min(end, channel.size());
 			ByteBuffer chunk = ByteBuffer.allocate(CHUNK);
@@ -49,8 +67,8 @@ public final class Lines {
 			int length = 0;
 			boolean overlong = false;
 			int skipped = 0;
-			long position = 0;
-			long lineStart = 0;
+			long position = from;
+			long lineStart = from;
 			while (position < limit) {
 				chunk.clear();
 				chunk.limit((int) Math.min(CHUNK, limit - position));
@@ -93,7 +111,7 @@ public final class Lines {
 			else if (length > 0) {
 				emit(handler, line, length, lineStart, false);
 			}
-			return skipped;
+			return new Stop(Math.max(from, lineStart), skipped);
 		}
 	}
 

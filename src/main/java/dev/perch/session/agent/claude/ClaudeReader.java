@@ -2,13 +2,17 @@ package dev.perch.session.agent.claude;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -32,6 +36,9 @@ import dev.perch.session.SessionProperties;
 import dev.perch.session.SessionSource;
 import dev.perch.session.SessionSummary;
 import dev.perch.session.UsageEntry;
+import dev.perch.session.UsageFile;
+import dev.perch.session.UsagePosition;
+import dev.perch.session.UsageRead;
 import dev.perch.session.agent.HomePaths;
 import dev.perch.session.agent.Json;
 import dev.perch.session.agent.Lines;
@@ -83,41 +90,75 @@ public class ClaudeReader implements AgentReader {
 
 	@Override
 	public List<SessionSource> sources(Path home) throws IOException {
-		Optional<Path> projects = HomePaths.directory(home, PROJECTS);
-		if (projects.isEmpty()) {
-			return List.of();
-		}
 		List<SessionSource> sources = new ArrayList<>();
-		Set<String> seen = new HashSet<>();
-		try (DirectoryStream<Path> folders = Files.newDirectoryStream(projects.get())) {
-			for (Path folder : folders) {
-				if (!Files.isDirectory(folder, LinkOption.NOFOLLOW_LINKS)) {
-					continue;
-				}
-				try (DirectoryStream<Path> files = Files.newDirectoryStream(folder, "*.jsonl")) {
-					for (Path file : files) {
-						String id = file.getFileName().toString().replaceFirst("\\.jsonl$", "");
-						BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-						if (isValidId(id) && attributes.isRegularFile() && seen.add(id)) {
-							sources.add(withSubagents(file, id, attributes));
-						}
-					}
-				}
+		for (Transcript transcript : transcripts(home)) {
+			long size = transcript.attributes().size();
+			long modified = transcript.attributes().lastModifiedTime().toMillis();
+			for (UsageFile subagent : transcript.subagents()) {
+				size += subagent.size();
+				modified = Math.max(modified, subagent.modifiedMillis());
 			}
+			// size and mtime cover the subagent files too, so a subagent's progress re-indexes the parent
+			sources.add(new SessionSource(transcript.id(), transcript.file(), size, modified));
 		}
 		return sources;
 	}
 
-	/** The source's size and mtime cover its subagent files too, so a subagent's progress re-indexes the parent. */
-	private SessionSource withSubagents(Path file, String id, BasicFileAttributes attributes) throws IOException {
-		long size = attributes.size();
-		long modified = attributes.lastModifiedTime().toMillis();
-		for (Path subagent : subagentFiles(file, id)) {
-			BasicFileAttributes sub = Files.readAttributes(subagent, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-			size += sub.size();
-			modified = Math.max(modified, sub.lastModifiedTime().toMillis());
+	/** A main transcript ({@code projects/<folder>/<session id>.jsonl}) and its subagent files, in path order. */
+	private record Transcript(String id, Path file, BasicFileAttributes attributes, List<UsageFile> subagents) {
+	}
+
+	/**
+	 * Every main transcript, the first one found per session id, with its subagent files: one walk of
+	 * {@code projects/} that reads each file's attributes once and never follows a link.
+	 */
+	private List<Transcript> transcripts(Path home) throws IOException {
+		Optional<Path> projects = HomePaths.directory(home, PROJECTS);
+		if (projects.isEmpty()) {
+			return List.of();
 		}
-		return new SessionSource(id, file, size, modified);
+		Path root = projects.get();
+		List<Map.Entry<Path, BasicFileAttributes>> mains = new ArrayList<>();
+		Map<Path, List<UsageFile>> subagents = new HashMap<>();
+		Files.walkFileTree(root, EnumSet.noneOf(FileVisitOption.class), 4, new SimpleFileVisitor<>() {
+
+			@Override
+			public FileVisitResult preVisitDirectory(Path directory, BasicFileAttributes attributes) {
+				int depth = directory.equals(root) ? 0 : root.relativize(directory).getNameCount();
+				String name = directory.getFileName().toString();
+				boolean wanted = depth <= 1 || (depth == 2 && isValidId(name)) || (depth == 3 && name.equals("subagents"));
+				return wanted ? FileVisitResult.CONTINUE : FileVisitResult.SKIP_SUBTREE;
+			}
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+				int depth = root.relativize(file).getNameCount();
+				String name = file.getFileName().toString();
+				if (!attributes.isRegularFile() || !name.endsWith(".jsonl")) {
+					return FileVisitResult.CONTINUE;
+				}
+				if (depth == 2) {
+					mains.add(Map.entry(file, attributes));
+				}
+				else if (depth == 4 && name.startsWith("agent-")) {
+					subagents.computeIfAbsent(file.getParent().getParent(), key -> new ArrayList<>())
+						.add(UsageFile.of(file, attributes));
+				}
+				return FileVisitResult.CONTINUE;
+			}
+
+		});
+		List<Transcript> transcripts = new ArrayList<>();
+		Set<String> seen = new HashSet<>();
+		for (Map.Entry<Path, BasicFileAttributes> main : mains) {
+			String id = main.getKey().getFileName().toString().replaceFirst("\\.jsonl$", "");
+			if (isValidId(id) && seen.add(id)) {
+				List<UsageFile> own = new ArrayList<>(subagents.getOrDefault(main.getKey().resolveSibling(id), List.of()));
+				own.sort(Comparator.comparing(UsageFile::file));
+				transcripts.add(new Transcript(id, main.getKey(), main.getValue(), own));
+			}
+		}
+		return transcripts;
 	}
 
 	private static List<Path> subagentFiles(Path file, String id) throws IOException {
@@ -548,29 +589,42 @@ public class ClaudeReader implements AgentReader {
 		Files.deleteIfExists(file);
 	}
 
+	/** Every main transcript, each followed by its subagent files (whose requests count toward the session). */
 	@Override
-	public List<UsageEntry> usage(Path home, String workspace) throws IOException {
+	public List<UsageFile> usageFiles(Path home) throws IOException {
+		List<UsageFile> files = new ArrayList<>();
+		for (Transcript transcript : transcripts(home)) {
+			files.add(UsageFile.of(transcript.file(), transcript.attributes()));
+			files.addAll(transcript.subagents());
+		}
+		return files;
+	}
+
+	/**
+	 * Each line carries its own session ({@code sessionId}, {@code requestSessionId}; a subagent's lines
+	 * the parent's {@code sessionId}), so a file is read on from its offset with no other state.
+	 */
+	@Override
+	public UsageRead usage(Path home, String workspace, List<UsagePosition> from) throws IOException {
 		Map<String, UsageEntry> byKey = new HashMap<>();
 		Map<String, Boolean> fromCopy = new HashMap<>();
-		for (SessionSource source : sources(home)) {
-			Path file = HomePaths.requireFile(home, source.file());
-			List<Path> files = new ArrayList<>();
-			files.add(file);
-			files.addAll(subagentFiles(file, source.id()));
-			for (Path each : files) {
-				Lines.forward(each, Files.size(each), maxLine, (line, offset, terminated) -> {
-					if (line.contains(ASSISTANT) && line.contains("\"usage\"")) {
-						JsonNode record = Json.object(json, line);
-						if (record != null) {
-							collect(record, workspace, byKey, fromCopy);
+		List<UsagePosition> reached = new ArrayList<>(from.size());
+		for (UsagePosition position : from) {
+			Path file = HomePaths.requireFile(home, position.file().file());
+			Lines.Stop stop = Lines.forward(file, position.offset(), position.file().size(), maxLine,
+					(line, offset, terminated) -> {
+						if (terminated && line.contains(ASSISTANT) && line.contains("\"usage\"")) {
+							JsonNode record = Json.object(json, line);
+							if (record != null) {
+								collect(record, workspace, byKey, fromCopy);
+							}
 						}
-					}
-				});
-			}
+					});
+			reached.add(new UsagePosition(position.file(), stop.next(), null));
 		}
 		List<UsageEntry> entries = new ArrayList<>(byKey.values());
 		entries.sort(Comparator.comparing(UsageEntry::occurredAt).thenComparing(UsageEntry::dedupeKey));
-		return entries;
+		return new UsageRead(entries, reached);
 	}
 
 	/**

@@ -1,22 +1,25 @@
 package dev.perch.session.agent.codex;
 
 import java.io.IOException;
+import java.nio.file.FileVisitOption;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -31,12 +34,16 @@ import dev.perch.session.SessionProperties;
 import dev.perch.session.SessionSource;
 import dev.perch.session.SessionSummary;
 import dev.perch.session.UsageEntry;
+import dev.perch.session.UsageFile;
+import dev.perch.session.UsagePosition;
+import dev.perch.session.UsageRead;
 import dev.perch.session.agent.HomePaths;
 import dev.perch.session.agent.Json;
 import dev.perch.session.agent.Lines;
 import dev.perch.session.agent.Texts;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Codex: {@code <home>/.codex/sessions/YYYY/MM/DD/rollout-<local time>-<uuid>.jsonl}. The first record is
@@ -78,25 +85,40 @@ public class CodexReader implements AgentReader {
 
 	@Override
 	public List<SessionSource> sources(Path home) throws IOException {
+		List<SessionSource> sources = new ArrayList<>();
+		rollouts(home).forEach((id, file) -> sources.add(new SessionSource(id, file.file(), file.size(), file.modifiedMillis())));
+		return sources;
+	}
+
+	/**
+	 * Rollouts by session id (the first in path order when two name the same one): one walk of
+	 * {@code sessions/YYYY/MM/DD} that reads each file's attributes once and never follows a link.
+	 */
+	private Map<String, UsageFile> rollouts(Path home) throws IOException {
 		Optional<Path> root = HomePaths.directory(home, SESSIONS);
 		if (root.isEmpty()) {
-			return List.of();
+			return Map.of();
 		}
-		Map<String, SessionSource> sources = new LinkedHashMap<>();
-		try (Stream<Path> files = Files.walk(root.get(), 4)) {
-			for (Path file : (Iterable<Path>) files.sorted()::iterator) {
-				Matcher name = FILE.matcher(file.getFileName().toString());
-				if (!name.matches()) {
-					continue;
+		TreeMap<Path, UsageFile> found = new TreeMap<>();
+		Files.walkFileTree(root.get(), EnumSet.noneOf(FileVisitOption.class), 4, new SimpleFileVisitor<>() {
+
+			@Override
+			public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+				if (attributes.isRegularFile() && FILE.matcher(file.getFileName().toString()).matches()) {
+					found.put(file, UsageFile.of(file, attributes));
 				}
-				BasicFileAttributes attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
-				if (attributes.isRegularFile()) {
-					sources.putIfAbsent(name.group(1), new SessionSource(name.group(1), file, attributes.size(),
-							attributes.lastModifiedTime().toMillis()));
-				}
+				return FileVisitResult.CONTINUE;
+			}
+
+		});
+		Map<String, UsageFile> rollouts = new LinkedHashMap<>();
+		for (UsageFile file : found.values()) {
+			Matcher name = FILE.matcher(file.file().getFileName().toString());
+			if (name.matches()) {
+				rollouts.putIfAbsent(name.group(1), file);
 			}
 		}
-		return List.copyOf(sources.values());
+		return rollouts;
 	}
 
 	@Override
@@ -334,30 +356,49 @@ public class CodexReader implements AgentReader {
 		Files.deleteIfExists(HomePaths.requireFile(home, source.file()));
 	}
 
+	@Override
+	public List<UsageFile> usageFiles(Path home) throws IOException {
+		return List.copyOf(rollouts(home).values());
+	}
+
 	/**
 	 * Per-response usage: the delta of each {@code token_count} total from the previous one in the file
 	 * (re-emitted totals give no delta), credited to the model of the latest {@code turn_context}. The
 	 * key is the turn id and the cumulative total, so a fork that copies its parent's events adds nothing.
+	 * A file read on from an offset starts from the state reached there: the session, provider, model and
+	 * turn seen so far and the last cumulative totals.
 	 */
 	@Override
-	public List<UsageEntry> usage(Path home, String workspace) throws IOException {
+	public UsageRead usage(Path home, String workspace, List<UsagePosition> from) throws IOException {
 		Map<String, UsageEntry> byKey = new LinkedHashMap<>();
-		for (SessionSource source : sources(home)) {
-			Path file = HomePaths.requireFile(home, source.file());
-			Totals totals = new Totals(source.id());
-			Lines.forward(file, Files.size(file), maxLine, (line, offset, terminated) -> {
-				if (line.contains("\"turn_context\"") || line.contains("\"token_count\"") || line.contains("\"session_meta\"")) {
-					JsonNode record = Json.object(json, line);
-					UsageEntry entry = record == null ? null : totals.accept(record, workspace);
-					if (entry != null) {
-						byKey.putIfAbsent(entry.dedupeKey(), entry);
-					}
-				}
-			});
+		List<UsagePosition> reached = new ArrayList<>(from.size());
+		for (UsagePosition position : from) {
+			Path file = HomePaths.requireFile(home, position.file().file());
+			Totals restored = position.offset() > 0 ? Totals.restore(json, position.state()) : null;
+			Totals totals = restored != null ? restored : new Totals(sessionIdOf(file));
+			long start = restored != null ? position.offset() : 0; // deltas need the totals before the offset
+			Lines.Stop stop = Lines.forward(file, start, position.file().size(), maxLine,
+					(line, offset, terminated) -> {
+						if (terminated && (line.contains("\"turn_context\"") || line.contains("\"token_count\"")
+								|| line.contains("\"session_meta\""))) {
+							JsonNode record = Json.object(json, line);
+							UsageEntry entry = record == null ? null : totals.accept(record, workspace);
+							if (entry != null) {
+								byKey.putIfAbsent(entry.dedupeKey(), entry);
+							}
+						}
+					});
+			reached.add(new UsagePosition(position.file(), stop.next(), totals.save(json)));
 		}
 		List<UsageEntry> entries = new ArrayList<>(byKey.values());
 		entries.sort(Comparator.comparing(UsageEntry::occurredAt).thenComparing(UsageEntry::dedupeKey));
-		return entries;
+		return new UsageRead(entries, reached);
+	}
+
+	/** The session id in a rollout's name (until its {@code session_meta} is read). */
+	private static String sessionIdOf(Path file) {
+		Matcher name = FILE.matcher(file.getFileName().toString());
+		return name.matches() ? name.group(1) : file.getFileName().toString();
 	}
 
 	/** Running state of one rollout while its usage is read. */
@@ -375,6 +416,34 @@ public class CodexReader implements AgentReader {
 
 		Totals(String sessionId) {
 			this.sessionId = sessionId;
+		}
+
+		/** The state as JSON, to go on reading the file later from where this read stopped. */
+		String save(JsonMapper json) {
+			ObjectNode state = json.createObjectNode();
+			state.put("sessionId", sessionId);
+			state.put("model", model);
+			state.put("provider", provider);
+			state.put("turn", turn);
+			if (previous != null) {
+				state.set("previous", previous);
+			}
+			return json.writeValueAsString(state);
+		}
+
+		/** A state {@link #save saved} earlier; null when there is none or it cannot be read. */
+		static @Nullable Totals restore(JsonMapper json, @Nullable String saved) {
+			JsonNode state = saved == null ? null : Json.object(json, saved);
+			if (state == null || Json.text(state, "sessionId") == null) {
+				return null;
+			}
+			Totals totals = new Totals(String.valueOf(Json.text(state, "sessionId")));
+			totals.model = Json.text(state, "model");
+			totals.provider = Json.text(state, "provider");
+			totals.turn = Json.text(state, "turn");
+			JsonNode previous = state.get("previous");
+			totals.previous = previous != null && previous.isObject() ? previous : null;
+			return totals;
 		}
 
 		@Nullable UsageEntry accept(JsonNode record, String workspace) {

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,6 +34,9 @@ import dev.perch.session.SessionMessage;
 import dev.perch.session.SessionSource;
 import dev.perch.session.SessionSummary;
 import dev.perch.session.UsageEntry;
+import dev.perch.session.UsageFile;
+import dev.perch.session.UsagePosition;
+import dev.perch.session.UsageRead;
 import dev.perch.session.agent.HomePaths;
 import dev.perch.session.agent.Json;
 import dev.perch.session.agent.Texts;
@@ -362,15 +366,48 @@ public class OpenCodeReader implements AgentReader {
 		}
 	}
 
-	/** One entry per assistant message: its tokens and the cost OpenCode computed. */
+	/**
+	 * The database, with the number of messages as its size and their latest update as its mtime (one
+	 * query): the database file's own size and mtime are no change check, since SQLite's write-ahead log
+	 * comes and goes as connections open and close, readers' included.
+	 */
 	@Override
-	public List<UsageEntry> usage(Path home, String workspace) throws IOException {
+	public List<UsageFile> usageFiles(Path home) throws IOException {
 		Optional<Path> database = database(home);
 		if (database.isEmpty()) {
 			return List.of();
 		}
-		List<UsageEntry> entries = new ArrayList<>();
+		UsageFile file = UsageFile.of(database.get(),
+				Files.readAttributes(database.get(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
 		try (Connection connection = open(database.get(), true);
+				Statement statement = connection.createStatement();
+				ResultSet rows = statement.executeQuery("SELECT count(*), coalesce(max(time_updated), 0) FROM message")) {
+			rows.next();
+			return List.of(new UsageFile(file.file(), rows.getLong(1), rows.getLong(2), file.identity()));
+		}
+		catch (SQLException ex) {
+			throw new IOException("cannot read OpenCode messages: " + ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * One entry per assistant message: its tokens and the cost OpenCode computed. A changed database is read
+	 * again by message, whole (a message's tokens are final only when it is; the keys keep each one once),
+	 * so its position stays at 0.
+	 */
+	@Override
+	public UsageRead usage(Path home, String workspace, List<UsagePosition> from) throws IOException {
+		Optional<Path> database = database(home);
+		if (database.isEmpty() || from.isEmpty()) {
+			return new UsageRead(List.of(), List.of());
+		}
+		List<UsagePosition> reached = from.stream().map(position -> UsagePosition.start(position.file())).toList();
+		return new UsageRead(messages(database.get(), workspace), reached);
+	}
+
+	private List<UsageEntry> messages(Path database, String workspace) throws IOException {
+		List<UsageEntry> entries = new ArrayList<>();
+		try (Connection connection = open(database, true);
 				Statement statement = connection.createStatement();
 				ResultSet rows = statement.executeQuery("SELECT id, session_id, time_created, data FROM message ORDER BY time_created, id")) {
 			while (rows.next()) {

@@ -193,17 +193,18 @@ public class UsageService {
 			if (!errors.isEmpty()) {
 				return Mono.just(0L);
 			}
-			Mono<UsageRecordStore.Insertion> insertion = store.insertNew(chunk, rollup).doOnNext(this::counted);
+			Mono<UsageRecordStore.Insertion> insertion = store.insertNew(chunk, rollup).map(this::counted);
 			if (onDuplicate == OnDuplicate.KEEP_FIRST) {
 				return insertion.map(UsageRecordStore.Insertion::count);
 			}
 			return insertion.flatMap(inserted -> replaceSmaller(chunk, inserted));
 		}
 
-		private void counted(UsageRecordStore.Insertion insertion) {
+		private UsageRecordStore.Insertion counted(UsageRecordStore.Insertion insertion) {
 			recorded += insertion.count();
 			insertion.inserted()
 				.forEach(record -> tally.add(record.agent(), record.model(), record.tokens(), record.cost()));
+			return insertion;
 		}
 
 		/** KEEP_LARGER: replaces the stored records that a record of the chunk beats. */
@@ -221,11 +222,15 @@ public class UsageService {
 					.filter(record -> known.get(record.key()).tokens().total() > record.tokens().total())
 					.map(record -> new UsageRecordStore.Replacement(record, replaced(record, known.get(record.key()))))
 					.toList())
-				.flatMap(replacements -> store.replace(replacements, rollup).doOnNext(count -> {
-					updated += count;
-					replacements.forEach(this::tallyIncrease);
-				}))
+				.flatMap(replacements -> store.replace(replacements, rollup)
+					.map(count -> countReplaced(replacements, count)))
 				.map(count -> insertion.count() + count);
+		}
+
+		private long countReplaced(List<UsageRecordStore.Replacement> replacements, long count) {
+			updated += count;
+			replacements.forEach(this::tallyIncrease);
+			return count;
 		}
 
 		/** The stored record with the tokens of a larger one and their cost, priced as at ingest. */

@@ -176,7 +176,10 @@ public class UsageRecordStore {
 				statement.bind(8, replacements.get(i).stored().id());
 			}
 			return Flux.from(statement.execute()).flatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
-		}).doOnNext(updated -> replacements.forEach(r -> rollup.replace(r.stored(), r.replacement())));
+		}).map(updated -> {
+			replacements.forEach(r -> rollup.replace(r.stored(), r.replacement()));
+			return updated;
+		});
 	}
 
 	/** Writes a rollup change: adds each entry to its row, creating the row when it is missing. */

@@ -17,12 +17,14 @@ import com.fasterxml.jackson.annotation.JsonValue;
  * @param bytesRead bytes of those files read (transcripts; OpenCode's database is read by message and not counted)
  * @param entries usage entries read (one per model request, already deduplicated per agent)
  * @param recorded new usage records
- * @param duplicates entries whose key was already recorded
+ * @param updated Claude Code entries whose key was recorded with smaller totals (a reply collected while it
+ * was still being written): the stored tokens and cost were replaced by the larger ones
+ * @param duplicates entries whose key was already recorded (and, for Claude Code, not with smaller totals)
  * @param ignored entries that cannot be records (a timestamp out of range, a name too long)
  * @param durationMs wall time of the collection
  */
 public record CollectionReport(int workspacesScanned, int workspacesSkipped, int workspacesFailed, long filesRead,
-		long bytesRead, long entries, long recorded, long duplicates, long ignored, long durationMs,
+		long bytesRead, long entries, long recorded, long updated, long duplicates, long ignored, long durationMs,
 		List<Workspace> workspaces) {
 
 	static CollectionReport of(List<Workspace> workspaces, long durationMs) {
@@ -30,6 +32,7 @@ public record CollectionReport(int workspacesScanned, int workspacesSkipped, int
 				count(workspaces, Status.FAILED), workspaces.stream().mapToLong(Workspace::filesRead).sum(),
 				workspaces.stream().mapToLong(Workspace::bytesRead).sum(), workspaces.stream().mapToLong(Workspace::entries).sum(),
 				workspaces.stream().mapToLong(Workspace::recorded).sum(),
+				workspaces.stream().mapToLong(Workspace::updated).sum(),
 				workspaces.stream().mapToLong(Workspace::duplicates).sum(),
 				workspaces.stream().mapToLong(Workspace::ignored).sum(), durationMs, workspaces);
 	}
@@ -40,14 +43,14 @@ public record CollectionReport(int workspacesScanned, int workspacesSkipped, int
 
 	/** What the collection did in one workspace (fields as in the report); {@code error} says why a failed one could not be read. */
 	public record Workspace(String name, Status status, long filesRead, long bytesRead, long entries, long recorded,
-			long duplicates, long ignored, @Nullable String error) {
+			long updated, long duplicates, long ignored, @Nullable String error) {
 
 		static Workspace unchanged(String name) {
-			return new Workspace(name, Status.UNCHANGED, 0, 0, 0, 0, 0, 0, null);
+			return new Workspace(name, Status.UNCHANGED, 0, 0, 0, 0, 0, 0, 0, null);
 		}
 
 		static Workspace failed(String name, String error) {
-			return new Workspace(name, Status.FAILED, 0, 0, 0, 0, 0, 0, error);
+			return new Workspace(name, Status.FAILED, 0, 0, 0, 0, 0, 0, 0, error);
 		}
 
 	}

@@ -32,6 +32,7 @@ import dev.perch.shared.settings.Setting;
 import dev.perch.shared.settings.SettingType;
 import dev.perch.shared.settings.Settings;
 import dev.perch.usage.IngestResult;
+import dev.perch.usage.OnDuplicate;
 import dev.perch.usage.Tokens;
 import dev.perch.usage.UsageProperties;
 import dev.perch.usage.UsageRecordRequest;
@@ -198,12 +199,12 @@ public class UsageCollector {
 		List<UsageRecordRequest> claude = recordable(batch.claude, notBefore, now);
 		List<UsageRecordRequest> others = recordable(batch.others, notBefore, now);
 		long ignored = batch.entries() - claude.size() - others.size();
-		return Flux.concat(recordClaude(claude), recordOthers(others))
+		return Flux.concat(record(claude, OnDuplicate.KEEP_LARGER), record(others, OnDuplicate.KEEP_FIRST))
 			.reduce(new IngestResult(0, 0, 0), UsageCollector::sum)
 			.delayUntil(result -> files.save(workspace, batch.known, batch.added, batch.gone, clock.instant()))
 			.delayUntil(result -> fingerprints.save(workspace, fingerprint, clock.instant()))
 			.map(result -> new CollectionReport.Workspace(workspace, CollectionReport.Status.COLLECTED, batch.files,
-					batch.bytes, batch.entries(), result.recorded(), result.duplicates(), ignored, null));
+					batch.bytes, batch.entries(), result.recorded(), result.updated(), result.duplicates(), ignored, null));
 	}
 
 	/** Every agent's changed files, each read from its stored position (or from its start when new, truncated or replaced). */
@@ -264,23 +265,14 @@ public class UsageCollector {
 	}
 
 	/**
-	 * The one call site of every Claude Code record. A Claude key can come back in a later collection with
-	 * larger totals (a reply streamed over several lines, the final line appended after a collection read
-	 * the first): those must end with the larger totals, which the store's keep-larger mode will do.
+	 * Claude Code records keep the larger totals of a repeated key (a reply is written one line per content
+	 * block, and a collection can run between its first and its last line); a Codex key holds the cumulative
+	 * total and an OpenCode key is one finished message, so a repeated one has the same totals: first kept.
 	 */
-	private Mono<IngestResult> recordClaude(List<UsageRecordRequest> records) {
+	private Mono<IngestResult> record(List<UsageRecordRequest> records, OnDuplicate onDuplicate) {
 		return Flux.fromIterable(records)
 			.buffer(CHUNK)
-			// lead: switch to KEEP_LARGER
-			.concatMap(chunk -> usage.record(SOURCE, chunk))
-			.reduce(new IngestResult(0, 0, 0), UsageCollector::sum);
-	}
-
-	/** Codex and OpenCode records: a Codex key holds the cumulative total, so a repeated one has the same totals. */
-	private Mono<IngestResult> recordOthers(List<UsageRecordRequest> records) {
-		return Flux.fromIterable(records)
-			.buffer(CHUNK)
-			.concatMap(chunk -> usage.record(SOURCE, chunk))
+			.concatMap(chunk -> usage.record(SOURCE, chunk, onDuplicate))
 			.reduce(new IngestResult(0, 0, 0), UsageCollector::sum);
 	}
 
@@ -296,7 +288,8 @@ public class UsageCollector {
 	}
 
 	private static IngestResult sum(IngestResult a, IngestResult b) {
-		return new IngestResult(a.received() + b.received(), a.recorded() + b.recorded(), a.duplicates() + b.duplicates());
+		return new IngestResult(a.received() + b.received(), a.recorded() + b.recorded(), a.duplicates() + b.duplicates(),
+				a.updated() + b.updated());
 	}
 
 	static UsageRecordRequest request(UsageEntry entry) {

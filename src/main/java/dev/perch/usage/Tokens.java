@@ -14,6 +14,14 @@ public record Tokens(long input, long output, long cacheRead, long cacheWrite5m,
 		return input + cacheRead + cacheWrite5m + cacheWrite1h;
 	}
 
+	/**
+	 * Every token the request read or wrote: input, output, cache reads and both cache writes.
+	 * Reasoning is not added again: it is already part of {@code output}.
+	 */
+	public long total() {
+		return prompt() + output;
+	}
+
 	public long cacheWrite() {
 		return cacheWrite5m + cacheWrite1h;
 	}

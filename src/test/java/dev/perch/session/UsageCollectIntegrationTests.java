@@ -221,6 +221,32 @@ class UsageCollectIntegrationTests {
 	}
 
 	@Test
+	void keepsTheLargerTotalsOfAClaudeReplyWhoseLastLineCameInALaterCollection() throws IOException {
+		String workspace = workspace();
+		String session = UUID.randomUUID().toString();
+		Path transcript = transcript(workspace, session, 1); // msg_<session>_1 / req_1 with output 20
+		assertThat(collect("?workspace=" + workspace).recorded()).isEqualTo(1);
+
+		// the reply's last content block: same message and request id, the final output count
+		Files.writeString(transcript, claudeAssistant(session, UUID.randomUUID().toString(), "msg_" + session + "_1",
+				"req_1", "2026-11-20T10:01:05Z", "the rest", 10, 90) + "\n", StandardOpenOption.APPEND);
+		CollectionReport larger = collect("?workspace=" + workspace);
+
+		assertThat(larger.recorded()).isZero();
+		assertThat(larger.updated()).isEqualTo(1);
+		assertThat(records(session)).singleElement().satisfies(record -> assertThat(record)
+			.containsEntry("output", 90).containsEntry("input", 10));
+
+		// a copy with smaller totals (a resumed session repeating the line) changes nothing
+		Files.writeString(transcript, assistant(session, 1) + "\n", StandardOpenOption.APPEND);
+		CollectionReport smaller = collect("?workspace=" + workspace);
+
+		assertThat(smaller.updated()).isZero();
+		assertThat(smaller.duplicates()).isEqualTo(1);
+		assertThat(records(session)).singleElement().satisfies(record -> assertThat(record).containsEntry("output", 90));
+	}
+
+	@Test
 	void collectsAHalfWrittenLastLineOnceItIsComplete() throws IOException {
 		String workspace = workspace();
 		String session = UUID.randomUUID().toString();

@@ -5,6 +5,9 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.MigrationVersion;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.r2dbc.core.R2dbcEntityTemplate;
 import org.springframework.data.r2dbc.dialect.H2Dialect;
 import org.springframework.data.r2dbc.dialect.PostgresDialect;
@@ -29,22 +32,37 @@ public enum TestDatabase {
 
 	/** A fresh migrated database and the pieces to use it. */
 	public Migrated migrated() {
+		return migratedTo(null);
+	}
+
+	/**
+	 * A fresh database migrated up to and including {@code version} only (every migration when
+	 * {@code null}); {@link Migrated#migrate()} applies the rest, to test a migration on existing data.
+	 */
+	public Migrated migratedTo(@Nullable String version) {
 		String name = "t" + UUID.randomUUID().toString().replace("-", "");
+		FluentConfiguration flyway;
+		ConnectionFactory connectionFactory;
 		if (this == H2) {
 			String options = ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
-			Flyway.configure().dataSource("jdbc:h2:mem:" + name + options, "sa", "").load().migrate();
-			return new Migrated(this, ConnectionFactories.get("r2dbc:h2:mem://sa@/" + name + options));
+			flyway = Flyway.configure().dataSource("jdbc:h2:mem:" + name + options, "sa", "");
+			connectionFactory = ConnectionFactories.get("r2dbc:h2:mem://sa@/" + name + options);
 		}
-		String hostPortDb = postgresAddress();
-		requireAvailable(hostPortDb);
-		Flyway.configure()
-			.dataSource("jdbc:postgresql://" + hostPortDb, "postgres", "")
-			.schemas(name)
-			.createSchemas(true)
-			.load()
-			.migrate();
-		return new Migrated(this,
-				ConnectionFactories.get("r2dbc:postgresql://postgres@" + hostPortDb + "?schema=" + name));
+		else {
+			String hostPortDb = postgresAddress();
+			requireAvailable(hostPortDb);
+			flyway = Flyway.configure()
+				.dataSource("jdbc:postgresql://" + hostPortDb, "postgres", "")
+				.schemas(name)
+				.createSchemas(true);
+			connectionFactory = ConnectionFactories
+				.get("r2dbc:postgresql://postgres@" + hostPortDb + "?schema=" + name);
+		}
+		if (version != null) {
+			flyway.target(version);
+		}
+		flyway.load().migrate();
+		return new Migrated(this, connectionFactory, flyway.target(MigrationVersion.LATEST));
 	}
 
 	public static String postgresAddress() {
@@ -65,7 +83,12 @@ public enum TestDatabase {
 	}
 
 	/** A migrated database: its connection factory, a template and repositories on it. */
-	public record Migrated(TestDatabase database, ConnectionFactory connectionFactory) {
+	public record Migrated(TestDatabase database, ConnectionFactory connectionFactory, FluentConfiguration flyway) {
+
+		/** Applies the migrations not applied yet. */
+		public void migrate() {
+			flyway.load().migrate();
+		}
 
 		public R2dbcEntityTemplate template() {
 			return new R2dbcEntityTemplate(DatabaseClient.create(connectionFactory),

@@ -52,7 +52,8 @@ class UsageApiIntegrationTests {
 	void ingestsAnObjectAnArrayAndNdjsonAndAnswersHowManyWereNew() {
 		String at = TODAY + "T08:00:00Z";
 		assertThat(post(record("obj-1", at, "alpha", "gpt-5", 1, 1), MediaType.APPLICATION_JSON, 200))
-			.containsEntry("received", 1).containsEntry("recorded", 1).containsEntry("duplicates", 0);
+			.containsEntry("received", 1).containsEntry("recorded", 1).containsEntry("duplicates", 0)
+			.doesNotContainKey("updated");
 		String array = "[" + record("arr-1", at, "alpha", "gpt-5", 1, 1) + "," + record("arr-2", at, "alpha", "gpt-5", 1, 1) + "]";
 		assertThat(post(array, MediaType.APPLICATION_JSON, 200)).containsEntry("recorded", 2);
 		String ndjson = record("nd-1", at, "alpha", "gpt-5", 1, 1) + "\n" + record("nd-2", at, "alpha", "gpt-5", 1, 1)

@@ -58,15 +58,19 @@ final class UsageFixtures {
 	}
 
 	static Module module(TestDatabase database) {
-		TestDatabase.Migrated migrated = database.migrated();
+		return module(database.migrated());
+	}
+
+	static Module module(TestDatabase.Migrated migrated) {
 		DatabaseClient db = DatabaseClient.create(migrated.connectionFactory());
 		JsonMapper json = JsonMapper.builder().build();
 		Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
-		UsageRecordStore store = new UsageRecordStore(db);
+		R2dbcTransactionManager transactions = new R2dbcTransactionManager(migrated.connectionFactory());
+		UsageRecordStore store = new UsageRecordStore(db, transactions);
 		Pricing pricing = new Pricing(properties(), new DefaultResourceLoader(), json, new PriceStore(db, json), clock);
 		SimpleMeterRegistry meters = new SimpleMeterRegistry();
 		UsageService service = new UsageService(store, pricing, new UsageMetrics(meters), properties(),
-				new R2dbcTransactionManager(migrated.connectionFactory()), clock);
+				transactions, clock);
 		return new Module(migrated, service, store, new SummaryQuery(db), pricing, meters);
 	}
 

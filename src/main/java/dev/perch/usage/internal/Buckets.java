@@ -7,6 +7,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
 
@@ -69,13 +70,37 @@ public record Buckets(Instant from, Instant to, ZoneId zone, @Nullable Interval 
 		return index(column, 0, starts.size() - 1);
 	}
 
+	/**
+	 * The same for a column of quarter hours since the epoch ({@code usage_rollup.quarter}); needs
+	 * {@link #onQuarterHours()}.
+	 */
+	public String quarterIndexExpression(String column) {
+		return index(column, 0, starts.size() - 1,
+				start -> Long.toString(start.getEpochSecond() / RollupChange.QUARTER_SECONDS));
+	}
+
+	/** Whether every bucket after the first starts on a UTC quarter hour (true for every zone since 1980 or so). */
+	public boolean onQuarterHours() {
+		for (int i = 1; i < starts.size(); i++) {
+			Instant start = starts.get(i);
+			if (start.getNano() != 0 || start.getEpochSecond() % RollupChange.QUARTER_SECONDS != 0) {
+				return false;
+			}
+		}
+		return true;
+	}
+
 	private String index(String column, int low, int high) {
+		return index(column, low, high, Buckets::literal);
+	}
+
+	private String index(String column, int low, int high, Function<Instant, String> literal) {
 		if (low == high) {
 			return Integer.toString(low);
 		}
 		int middle = (low + high + 1) / 2;
-		return "CASE WHEN " + column + " < " + literal(starts.get(middle)) + " THEN " + index(column, low, middle - 1) + " ELSE "
-				+ index(column, middle, high) + " END";
+		return "CASE WHEN " + column + " < " + literal.apply(starts.get(middle)) + " THEN "
+				+ index(column, low, middle - 1, literal) + " ELSE " + index(column, middle, high, literal) + " END";
 	}
 
 	/** An instant as a SQL literal both databases read: {@code TIMESTAMP WITH TIME ZONE '2026-11-25 10:00:00.000000+00:00'}. */

@@ -17,11 +17,16 @@ import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
 import io.r2dbc.spi.Readable;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
  * Usage totals per time bucket and group, aggregated by the database (GROUP BY over the bucket index
- * that {@link Buckets#indexExpression} computes), on H2 and PostgreSQL alike.
+ * that {@link Buckets#indexExpression} computes), on H2 and PostgreSQL alike. The quarter hours that
+ * lie whole inside the range are read from {@code usage_rollup}; records are read only for the partial
+ * quarter hours at the edges of a range that does not start or end on a quarter hour, or for the whole
+ * range when a bucket boundary inside it is not on a quarter hour (historical zone offsets) or a
+ * session is asked for (the rollup has no sessions). Both give the same totals.
  */
 @Repository
 public class SummaryQuery {
@@ -37,6 +42,16 @@ public class SummaryQuery {
 			+ " CAST(SUM(reasoning_tokens) AS BIGINT) AS reasoning_tokens, SUM(cost) AS cost,"
 			+ " CAST(SUM(CASE WHEN cost IS NULL THEN 1 ELSE 0 END) AS BIGINT) AS unpriced";
 
+	private static final String ROLLUP_SUMS = "CAST(SUM(requests) AS BIGINT) AS requests,"
+			+ " CAST(SUM(input_tokens) AS BIGINT) AS input_tokens, CAST(SUM(output_tokens) AS BIGINT) AS output_tokens,"
+			+ " CAST(SUM(cache_read_tokens) AS BIGINT) AS cache_read_tokens,"
+			+ " CAST(SUM(cache_write_5m_tokens) AS BIGINT) AS cache_write_5m_tokens,"
+			+ " CAST(SUM(cache_write_1h_tokens) AS BIGINT) AS cache_write_1h_tokens,"
+			+ " CAST(SUM(reasoning_tokens) AS BIGINT) AS reasoning_tokens, SUM(cost) AS cost,"
+			+ " CAST(SUM(unpriced) AS BIGINT) AS unpriced";
+
+	private static final long QUARTER = RollupChange.QUARTER_SECONDS;
+
 	private final DatabaseClient db;
 
 	public SummaryQuery(DatabaseClient db) {
@@ -49,27 +64,77 @@ public class SummaryQuery {
 	 * model is not a requested group (a few hundred aggregated rows, not records).
 	 */
 	public Mono<UsageSummary> summarize(Buckets buckets, List<String> groupBy, RecordFilter filter) {
-		Map<String, Object> parameters = new LinkedHashMap<>();
-		Set<String> columns = new LinkedHashSet<>(groupBy);
-		columns.add("model");
-		String groups = ", " + String.join(", ", columns);
-		String sql = "SELECT bucket" + groups + ", " + SUMS + " FROM (" + bucketed(buckets, filter, parameters)
-				+ ") u GROUP BY bucket" + groups;
-		return UsageRecordStore.bindAll(db.sql(sql), parameters)
-			.map(row -> row(row, List.copyOf(columns)))
-			.all()
-			.collectList()
+		List<String> columns = columns(groupBy);
+		long first = ceilQuarter(buckets.from());
+		long last = Math.floorDiv(buckets.to().getEpochSecond(), QUARTER);
+		if (filter.sessionId() != null || first >= last || !buckets.onQuarterHours()) {
+			return summarizeRecords(buckets, groupBy, filter);
+		}
+		Instant middleFrom = Instant.ofEpochSecond(first * QUARTER);
+		Instant middleTo = Instant.ofEpochSecond(last * QUARTER);
+		Flux<Row> rows = rollupRows(buckets, columns, filter, Math.toIntExact(first), Math.toIntExact(last));
+		if (buckets.from().isBefore(middleFrom)) {
+			rows = rows.concatWith(recordRows(buckets, columns, filter, buckets.from(), middleFrom));
+		}
+		if (middleTo.isBefore(buckets.to())) {
+			rows = rows.concatWith(recordRows(buckets, columns, filter, middleTo, buckets.to()));
+		}
+		return rows.collectList().map(all -> summary(buckets, groupBy, all));
+	}
+
+	/** The same summary read from the records alone (the reference the rollup is checked against). */
+	public Mono<UsageSummary> summarizeRecords(Buckets buckets, List<String> groupBy, RecordFilter filter) {
+		return recordRows(buckets, columns(groupBy), filter, buckets.from(), buckets.to()).collectList()
 			.map(rows -> summary(buckets, groupBy, rows));
 	}
 
-	private static String bucketed(Buckets buckets, RecordFilter filter, Map<String, Object> parameters) {
+	private static List<String> columns(List<String> groupBy) {
+		Set<String> columns = new LinkedHashSet<>(groupBy);
+		columns.add("model");
+		return List.copyOf(columns);
+	}
+
+	private static long ceilQuarter(Instant instant) {
+		return Math.floorDiv(instant.getEpochSecond() + QUARTER - 1 + (instant.getNano() > 0 ? 1 : 0), QUARTER);
+	}
+
+	private Flux<Row> recordRows(Buckets buckets, List<String> columns, RecordFilter filter, Instant from,
+			Instant to) {
+		Map<String, Object> parameters = new LinkedHashMap<>();
+		String groups = ", " + String.join(", ", columns);
+		String sql = "SELECT bucket" + groups + ", " + SUMS + " FROM ("
+				+ bucketed(buckets, from, to, filter, parameters) + ") u GROUP BY bucket" + groups;
+		return UsageRecordStore.bindAll(db.sql(sql), parameters).map(row -> row(row, columns)).all();
+	}
+
+	private Flux<Row> rollupRows(Buckets buckets, List<String> columns, RecordFilter filter, int firstQuarter,
+			int lastQuarter) {
+		Map<String, Object> parameters = new LinkedHashMap<>();
+		String groups = ", " + String.join(", ", columns);
+		StringBuilder inner = new StringBuilder("SELECT ").append(buckets.quarterIndexExpression("quarter"))
+			.append(" AS bucket, workspace, agent, model, requests, input_tokens, output_tokens, cache_read_tokens,"
+					+ " cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, cost, unpriced FROM usage_rollup"
+					+ " WHERE quarter >= ")
+			.append(firstQuarter)
+			.append(" AND quarter < ")
+			.append(lastQuarter);
+		equal(inner, parameters, "workspace", filter.workspace());
+		equal(inner, parameters, "agent", filter.agent());
+		equal(inner, parameters, "model", filter.model());
+		inner.append(" OFFSET 0");
+		String sql = "SELECT bucket" + groups + ", " + ROLLUP_SUMS + " FROM (" + inner + ") u GROUP BY bucket" + groups;
+		return UsageRecordStore.bindAll(db.sql(sql), parameters).map(row -> rollupRow(row, columns)).all();
+	}
+
+	private static String bucketed(Buckets buckets, Instant from, Instant to, RecordFilter filter,
+			Map<String, Object> parameters) {
 		StringBuilder sql = new StringBuilder("SELECT ").append(buckets.indexExpression("occurred_at"))
 			.append(" AS bucket, workspace, agent, model, input_tokens, output_tokens, cache_read_tokens,"
 					+ " cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, cost FROM usage_record WHERE"
 					+ " occurred_at >= ")
-			.append(Buckets.literal(buckets.from()))
+			.append(Buckets.literal(from))
 			.append(" AND occurred_at < ")
-			.append(Buckets.literal(buckets.to()));
+			.append(Buckets.literal(to));
 		equal(sql, parameters, "workspace", filter.workspace());
 		equal(sql, parameters, "agent", filter.agent());
 		equal(sql, parameters, "model", filter.model());
@@ -92,6 +157,12 @@ public class SummaryQuery {
 				number(row, "input_tokens"), number(row, "output_tokens"), number(row, "cache_read_tokens"),
 				number(row, "cache_write_5m_tokens"), number(row, "cache_write_1h_tokens"),
 				number(row, "reasoning_tokens"), row.get("cost", BigDecimal.class), number(row, "unpriced"));
+	}
+
+	/** A rollup row's cost is the sum over its priced records: none priced means no cost, as in SQL's SUM. */
+	private static Row rollupRow(Readable readable, List<String> groupBy) {
+		Row row = row(readable, groupBy);
+		return row.requests() > row.unpriced() ? row : row.withoutCost();
 	}
 
 	private static Map<String, String> groupValues(Readable row, List<String> groupBy) {
@@ -152,6 +223,11 @@ public class SummaryQuery {
 		Row regrouped(Map<String, String> newGroups) {
 			return new Row(bucket, newGroups, requests, input, output, cacheRead, cacheWrite5m, cacheWrite1h, reasoning,
 					cost, unpriced);
+		}
+
+		Row withoutCost() {
+			return new Row(bucket, groups, requests, input, output, cacheRead, cacheWrite5m, cacheWrite1h, reasoning,
+					null, unpriced);
 		}
 
 		Row plus(Row other) {

@@ -15,6 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
 
 import dev.perch.usage.Tokens;
 import io.r2dbc.spi.Readable;
@@ -24,18 +26,20 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * The {@code usage_record} table, in plain SQL that runs on H2 (PostgreSQL mode) and PostgreSQL.
- * Inserts ignore keys that already exist ({@code ON CONFLICT DO NOTHING}, the form both accept), so a
- * batch is idempotent and concurrent batches with the same keys never duplicate a record. Bulk
- * statements differ: multi-row VALUES on H2, one array per column ({@code unnest}) on PostgreSQL.
+ * The {@code usage_record} table and its {@code usage_rollup}, in plain SQL that runs on H2 (PostgreSQL
+ * mode) and PostgreSQL. Inserts ignore keys that already exist ({@code ON CONFLICT DO NOTHING}, the form
+ * both accept), so a batch is idempotent and concurrent batches with the same keys never duplicate a
+ * record. Every method that changes records adds exactly what it changed to a {@link RollupChange},
+ * which the caller writes with {@link #applyRollup} in the same transaction. Bulk statements differ: one
+ * array per column ({@code unnest}) on PostgreSQL, multi-row VALUES on H2.
  */
 @Repository
 public class UsageRecordStore {
 
-	/** Rows per INSERT: 500 x 19 columns stays far below PostgreSQL's 65,535 bind parameters. */
+	/** Rows per H2 INSERT: 500 x 19 columns. */
 	static final int ROWS_PER_INSERT = 500;
 
-	/** Records a writer hands to {@link #insert} at a time: one duplicate check, one or a few INSERTs. */
+	/** Records a writer hands to {@link #insertNew} at a time. */
 	public static final int WRITE_CHUNK = 2000;
 
 	private static final String COLUMNS = "dedupe_key, occurred_at, workspace, agent, model, provider, session_id,"
@@ -56,81 +60,138 @@ public class UsageRecordStore {
 			+ " $14::numeric[], $15::varchar[], $16::bigint[], $17::varchar[], $18::varchar[], $19::timestamptz[])"
 			+ " ON CONFLICT DO NOTHING RETURNING dedupe_key";
 
+	private static final String ROLLUP_COLUMNS = "quarter, workspace, agent, model, requests, input_tokens,"
+			+ " output_tokens, cache_read_tokens, cache_write_5m_tokens, cache_write_1h_tokens, reasoning_tokens, cost,"
+			+ " unpriced";
+
+	private static final String[] ROLLUP_SUMS = { "requests", "input_tokens", "output_tokens", "cache_read_tokens",
+			"cache_write_5m_tokens", "cache_write_1h_tokens", "reasoning_tokens", "cost", "unpriced" };
+
+	/** PostgreSQL: every change of a transaction in one upsert, in key order (rows are locked in that order). */
+	private static final String UPSERT_ROLLUP_ARRAYS = "INSERT INTO usage_rollup AS r (" + ROLLUP_COLUMNS + ")"
+			+ " SELECT * FROM unnest($1::integer[], $2::varchar[], $3::varchar[], $4::varchar[], $5::bigint[],"
+			+ " $6::bigint[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[], $12::numeric[],"
+			+ " $13::bigint[]) ON CONFLICT (quarter, workspace, agent, model) DO UPDATE SET "
+			+ String.join(", ", java.util.Arrays.stream(ROLLUP_SUMS).map(c -> c + " = r." + c + " + excluded." + c).toList());
+
+	private static final int ROLLUP_COLUMN_COUNT = 13;
+
+	private static final String REPLACE = "UPDATE usage_record SET input_tokens = $1, output_tokens = $2,"
+			+ " cache_read_tokens = $3, cache_write_5m_tokens = $4, cache_write_1h_tokens = $5, reasoning_tokens = $6,"
+			+ " cost = $7, cost_source = $8 WHERE id = $9";
+
 	private final Map<Integer, String> insertSql = new ConcurrentHashMap<>();
+
+	private final Map<Integer, String> rollupInsertSql = new ConcurrentHashMap<>();
+
+	private final Map<Integer, String> rollupMergeSql = new ConcurrentHashMap<>();
 
 	private final DatabaseClient db;
 
+	private final TransactionalOperator transactions;
+
 	private final boolean postgres;
 
-	public UsageRecordStore(DatabaseClient db) {
+	public UsageRecordStore(DatabaseClient db, ReactiveTransactionManager transactionManager) {
 		this.db = db;
+		this.transactions = TransactionalOperator.create(transactionManager);
 		this.postgres = db.getConnectionFactory().getMetadata().getName().toLowerCase(java.util.Locale.ROOT)
 			.contains("postgres");
 	}
 
-	/** The keys among these that are already stored. */
-	public Mono<Set<String>> existingKeys(List<String> keys) {
-		if (keys.isEmpty()) {
-			return Mono.just(Set.of());
-		}
-		if (postgres) {
-			return db.sql("SELECT dedupe_key FROM usage_record WHERE dedupe_key = ANY($1::varchar[])")
-				.bind(0, keys.toArray(String[]::new))
-				.map(row -> row.get(0, String.class))
-				.all()
-				.collect(HashSet::new, Set::add);
-		}
-		StringBuilder sql = new StringBuilder("SELECT dedupe_key FROM usage_record WHERE dedupe_key IN (");
-		for (int i = 0; i < keys.size(); i++) {
-			sql.append(i == 0 ? "$" : ", $").append(i + 1);
-		}
-		sql.append(')');
-		return db.inConnectionMany(connection -> {
-			Statement statement = connection.createStatement(sql.toString());
-			for (int i = 0; i < keys.size(); i++) {
-				statement.bind(i, keys.get(i));
-			}
-			return Flux.from(statement.execute()).flatMap(result -> result.map(row -> row.get(0, String.class)));
-		}).collect(HashSet::new, Set::add);
-	}
-
 	/**
-	 * Inserts the records whose key is not stored yet and answers which ones those were: exactly on
-	 * PostgreSQL ({@code RETURNING}); on H2 after a check for stored keys, and none are named in the rare
-	 * case that a concurrent batch stored some of them in between (the count stays exact).
+	 * Inserts the records whose key is not stored yet, adds them to the rollup change, and answers which
+	 * ones those were: exactly, also when a concurrent batch stores some of the same keys
+	 * ({@code RETURNING} on PostgreSQL, {@code FINAL TABLE} on H2).
 	 */
-	public Mono<Insertion> insertNew(List<UsageRecord> records) {
+	public Mono<Insertion> insertNew(List<UsageRecord> records, RollupChange rollup) {
 		if (records.isEmpty()) {
 			return Mono.just(new Insertion(0, List.of()));
 		}
-		if (postgres) {
-			return insertArrays(records).map(keys -> new Insertion(keys.size(),
-					keys.size() == records.size() ? records
-							: records.stream().filter(record -> keys.contains(record.key())).toList()));
-		}
-		return existingKeys(records.stream().map(UsageRecord::key).toList()).flatMap(existing -> {
-			List<UsageRecord> fresh = records.stream().filter(record -> !existing.contains(record.key())).toList();
-			return insert(fresh).map(count -> new Insertion(count, count == fresh.size() ? fresh : List.of()));
+		Mono<Set<String>> insertedKeys = postgres ? insertArrays(records)
+				: Flux.fromIterable(chunks(records, ROWS_PER_INSERT))
+					.concatMap(this::insertChunk)
+					.collect(HashSet::new, Set::addAll);
+		return insertedKeys.map(keys -> {
+			List<UsageRecord> inserted = keys.size() == records.size() ? records
+					: records.stream().filter(record -> keys.contains(record.key())).toList();
+			inserted.forEach(rollup::add);
+			return new Insertion(inserted.size(), inserted);
 		});
 	}
 
-	/** What {@link #insertNew} did: how many rows it inserted, and those it can name. */
+	/** What {@link #insertNew} did: the records it inserted. */
 	public record Insertion(long count, List<UsageRecord> inserted) {
 	}
 
-	/** Inserts the records whose key is new; answers how many were inserted. */
-	public Mono<Long> insert(List<UsageRecord> records) {
-		if (records.isEmpty()) {
-			return Mono.just(0L);
+	/**
+	 * The stored records with these keys, locked until the transaction ends (so nothing else replaces
+	 * or deletes them in between), in key order.
+	 */
+	public Mono<List<UsageRecord>> lockStored(List<String> keys) {
+		if (keys.isEmpty()) {
+			return Mono.just(List.of());
 		}
 		if (postgres) {
-			return insertArrays(records).map(keys -> (long) keys.size());
+			return db.sql(SELECT + " WHERE dedupe_key = ANY($1::varchar[]) ORDER BY dedupe_key FOR UPDATE")
+				.bind(0, keys.toArray(String[]::new))
+				.map(UsageRecordStore::record)
+				.all()
+				.collectList();
 		}
-		List<List<UsageRecord>> chunks = new ArrayList<>();
-		for (int i = 0; i < records.size(); i += ROWS_PER_INSERT) {
-			chunks.add(records.subList(i, Math.min(records.size(), i + ROWS_PER_INSERT)));
+		return Flux.fromIterable(chunks(keys, ROWS_PER_INSERT)).concatMap(chunk -> db.inConnectionMany(connection -> {
+			Statement statement = connection
+				.createStatement(SELECT + " WHERE dedupe_key IN (" + parameters(1, chunk.size()) + ") FOR UPDATE");
+			for (int i = 0; i < chunk.size(); i++) {
+				statement.bind(i, chunk.get(i));
+			}
+			return Flux.from(statement.execute()).flatMap(result -> result.map(UsageRecordStore::record));
+		})).collectList();
+	}
+
+	/** A stored record and the version that replaces its tokens and cost. */
+	public record Replacement(UsageRecord stored, UsageRecord replacement) {
+	}
+
+	/**
+	 * Replaces the tokens, cost and cost source of stored records (locked with {@link #lockStored}) and
+	 * adds the differences to the rollup change; answers how many rows were updated.
+	 */
+	public Mono<Long> replace(List<Replacement> replacements, RollupChange rollup) {
+		if (replacements.isEmpty()) {
+			return Mono.just(0L);
 		}
-		return Flux.fromIterable(chunks).concatMap(this::insertChunk).reduce(0L, Long::sum);
+		return db.inConnection(connection -> {
+			Statement statement = connection.createStatement(REPLACE);
+			for (int i = 0; i < replacements.size(); i++) {
+				if (i > 0) {
+					statement.add();
+				}
+				UsageRecord next = replacements.get(i).replacement();
+				Tokens tokens = next.tokens();
+				statement.bind(0, tokens.input()).bind(1, tokens.output()).bind(2, tokens.cacheRead())
+					.bind(3, tokens.cacheWrite5m()).bind(4, tokens.cacheWrite1h()).bind(5, tokens.reasoning());
+				bindNullable(statement, 6, next.cost(), BigDecimal.class);
+				bindNullable(statement, 7, next.costSource(), String.class);
+				statement.bind(8, replacements.get(i).stored().id());
+			}
+			return Flux.from(statement.execute()).flatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
+		}).map(updated -> {
+			replacements.forEach(r -> rollup.replace(r.stored(), r.replacement()));
+			return updated;
+		});
+	}
+
+	/** Writes a rollup change: adds each entry to its row, creating the row when it is missing. */
+	public Mono<Void> applyRollup(RollupChange rollup) {
+		List<RollupChange.Entry> entries = rollup.entries();
+		if (entries.isEmpty()) {
+			return Mono.empty();
+		}
+		if (postgres) {
+			return upsertRollupArrays(entries);
+		}
+		return Flux.fromIterable(chunks(entries, ROWS_PER_INSERT)).concatMap(this::upsertRollupChunk).then();
 	}
 
 	private Mono<Set<String>> insertArrays(List<UsageRecord> records) {
@@ -185,30 +246,149 @@ public class UsageRecordStore {
 		});
 	}
 
-	private Mono<Long> insertChunk(List<UsageRecord> chunk) {
+	/** H2: the keys of the rows the INSERT really inserted ({@code FINAL TABLE} leaves out the conflicts). */
+	private Mono<Set<String>> insertChunk(List<UsageRecord> chunk) {
 		String sql = insertSql.computeIfAbsent(chunk.size(), UsageRecordStore::insertSql);
-		return db.inConnection(connection -> {
+		return db.inConnectionMany(connection -> {
 			Statement statement = connection.createStatement(sql);
 			int index = 0;
 			for (UsageRecord record : chunk) {
 				index = bind(statement, index, record);
 			}
-			return Flux.from(statement.execute()).flatMap(Result::getRowsUpdated).reduce(0L, Long::sum);
-		});
+			return Flux.from(statement.execute()).flatMap(result -> result.map(row -> row.get(0, String.class)));
+		}).collect(HashSet::new, Set::add);
 	}
 
 	private static String insertSql(int rows) {
-		StringBuilder sql = new StringBuilder("INSERT INTO usage_record (" + COLUMNS + ") VALUES ");
+		StringBuilder sql = new StringBuilder("SELECT dedupe_key FROM FINAL TABLE (INSERT INTO usage_record (")
+			.append(COLUMNS)
+			.append(") VALUES ")
+			.append(rows(rows, COLUMN_COUNT, null));
+		// no conflict target: H2 accepts only this form; the one unique key besides the id is dedupe_key
+		return sql.append(" ON CONFLICT DO NOTHING)").toString();
+	}
+
+	private Mono<Void> upsertRollupArrays(List<RollupChange.Entry> entries) {
+		int n = entries.size();
+		Integer[] quarters = new Integer[n];
+		String[] workspaces = new String[n];
+		String[] agents = new String[n];
+		String[] models = new String[n];
+		Long[][] sums = new Long[7][n];
+		BigDecimal[] costs = new BigDecimal[n];
+		Long[] unpriced = new Long[n];
+		for (int i = 0; i < n; i++) {
+			RollupChange.Entry entry = entries.get(i);
+			quarters[i] = entry.key().quarter();
+			workspaces[i] = entry.key().workspace();
+			agents[i] = entry.key().agent();
+			models[i] = entry.key().model();
+			sums[0][i] = entry.requests();
+			for (int kind = 0; kind < 6; kind++) {
+				sums[kind + 1][i] = entry.tokens()[kind];
+			}
+			costs[i] = entry.cost();
+			unpriced[i] = entry.unpriced();
+		}
+		Object[] columns = { quarters, workspaces, agents, models, sums[0], sums[1], sums[2], sums[3], sums[4], sums[5],
+				sums[6], costs, unpriced };
+		DatabaseClient.GenericExecuteSpec spec = db.sql(UPSERT_ROLLUP_ARRAYS);
+		for (int i = 0; i < columns.length; i++) {
+			spec = spec.bind(i, columns[i]);
+		}
+		return spec.then();
+	}
+
+	/**
+	 * H2 has no {@code ON CONFLICT DO UPDATE}: insert the rows that are missing ({@code DO NOTHING} waits
+	 * for a concurrent transaction that inserts the same row, then skips it), then add to the others with
+	 * a MERGE (which also inserts a row deleted in between by retention).
+	 */
+	private Mono<Void> upsertRollupChunk(List<RollupChange.Entry> chunk) {
+		String insert = rollupInsertSql.computeIfAbsent(chunk.size(), rows -> "SELECT quarter, workspace, agent, model"
+				+ " FROM FINAL TABLE (INSERT INTO usage_rollup (" + ROLLUP_COLUMNS + ") VALUES "
+				+ rows(rows, ROLLUP_COLUMN_COUNT, null) + " ON CONFLICT DO NOTHING)");
+		Mono<Set<RollupChange.Key>> inserted = db.inConnectionMany(connection -> {
+			Statement statement = connection.createStatement(insert);
+			bindRollup(statement, chunk);
+			return Flux.from(statement.execute())
+				.flatMap(result -> result.map(row -> new RollupChange.Key(((Number) row.get(0)).intValue(),
+						row.get(1, String.class), row.get(2, String.class), row.get(3, String.class))));
+		}).collect(HashSet::new, Set::add);
+		return inserted.flatMap(keys -> {
+			List<RollupChange.Entry> rest = chunk.stream().filter(entry -> !keys.contains(entry.key())).toList();
+			return rest.isEmpty() ? Mono.empty() : mergeRollup(rest);
+		});
+	}
+
+	private Mono<Void> mergeRollup(List<RollupChange.Entry> entries) {
+		String sql = rollupMergeSql.computeIfAbsent(entries.size(), rows -> "MERGE INTO usage_rollup r USING (VALUES "
+				+ rows(rows, ROLLUP_COLUMN_COUNT, ROLLUP_TYPES) + ") AS d(" + ROLLUP_COLUMNS + ") ON r.quarter = d.quarter"
+				+ " AND r.workspace = d.workspace AND r.agent = d.agent AND r.model = d.model WHEN MATCHED THEN UPDATE SET "
+				+ String.join(", ", java.util.Arrays.stream(ROLLUP_SUMS).map(c -> c + " = r." + c + " + d." + c).toList())
+				+ " WHEN NOT MATCHED THEN INSERT (" + ROLLUP_COLUMNS + ") VALUES (d."
+				+ ROLLUP_COLUMNS.replace(", ", ", d.") + ")");
+		return db.inConnection(connection -> {
+			Statement statement = connection.createStatement(sql);
+			bindRollup(statement, entries);
+			return Flux.from(statement.execute()).flatMap(Result::getRowsUpdated).then();
+		});
+	}
+
+	/** H2 cannot tell the types of parameters in a VALUES list that is a MERGE source. */
+	private static final String[] ROLLUP_TYPES = { "INTEGER", "VARCHAR(128)", "VARCHAR(32)", "VARCHAR(128)", "BIGINT",
+			"BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "BIGINT", "NUMERIC(28, 10)", "BIGINT" };
+
+	private static void bindRollup(Statement statement, List<RollupChange.Entry> entries) {
+		int i = 0;
+		for (RollupChange.Entry entry : entries) {
+			statement.bind(i++, entry.key().quarter());
+			statement.bind(i++, entry.key().workspace());
+			statement.bind(i++, entry.key().agent());
+			statement.bind(i++, entry.key().model());
+			statement.bind(i++, entry.requests());
+			for (long tokens : entry.tokens()) {
+				statement.bind(i++, tokens);
+			}
+			statement.bind(i++, entry.cost());
+			statement.bind(i++, entry.unpriced());
+		}
+	}
+
+	/** {@code ($1, $2), ($3, $4)} for rows x columns parameters, each cast to its type when types are given. */
+	private static String rows(int rows, int columns, String @Nullable [] types) {
+		StringBuilder sql = new StringBuilder();
 		int parameter = 1;
 		for (int row = 0; row < rows; row++) {
 			sql.append(row == 0 ? "(" : ", (");
-			for (int column = 0; column < COLUMN_COUNT; column++) {
-				sql.append(column == 0 ? "$" : ", $").append(parameter++);
+			for (int column = 0; column < columns; column++) {
+				sql.append(column == 0 ? "" : ", ");
+				if (types == null) {
+					sql.append('$').append(parameter++);
+				}
+				else {
+					sql.append("CAST($").append(parameter++).append(" AS ").append(types[column]).append(')');
+				}
 			}
 			sql.append(')');
 		}
-		// no conflict target: H2 accepts only this form; the one unique key besides the id is dedupe_key
-		return sql.append(" ON CONFLICT DO NOTHING").toString();
+		return sql.toString();
+	}
+
+	private static String parameters(int first, int count) {
+		StringBuilder sql = new StringBuilder();
+		for (int i = 0; i < count; i++) {
+			sql.append(i == 0 ? "$" : ", $").append(first + i);
+		}
+		return sql.toString();
+	}
+
+	private static <T> List<List<T>> chunks(List<T> items, int size) {
+		List<List<T>> chunks = new ArrayList<>();
+		for (int i = 0; i < items.size(); i += size) {
+			chunks.add(items.subList(i, Math.min(items.size(), i + size)));
+		}
+		return chunks;
 	}
 
 	private static int bind(Statement statement, int start, UsageRecord record) {
@@ -270,14 +450,35 @@ public class UsageRecordStore {
 	}
 
 	/**
-	 * Deletes records that occurred before the cutoff, at most {@code batchSize} rows per statement
-	 * (each its own short transaction, so ingest never waits long); answers how many were deleted.
+	 * Deletes records that occurred before the cutoff, oldest first, at most {@code batchSize} rows per
+	 * transaction (so ingest never waits long), taking them out of the rollup in the same transaction;
+	 * answers how many were deleted.
 	 */
 	public Mono<Long> deleteBefore(Instant cutoff, int batchSize) {
-		String sql = "DELETE FROM usage_record WHERE id IN (SELECT id FROM usage_record WHERE occurred_at < :cutoff"
-				+ " ORDER BY occurred_at LIMIT " + batchSize + ")";
-		Mono<Long> batch = db.sql(sql).bind("cutoff", utc(cutoff)).fetch().rowsUpdated();
+		Mono<Long> batch = deleteBatch(cutoff, batchSize).as(transactions::transactional);
 		return batch.expand(deleted -> deleted < batchSize ? Mono.empty() : batch).reduce(0L, Long::sum);
+	}
+
+	private Mono<Long> deleteBatch(Instant cutoff, int batchSize) {
+		String oldest = SELECT + " WHERE occurred_at < :cutoff ORDER BY occurred_at LIMIT " + batchSize + " FOR UPDATE";
+		return db.sql(oldest).bind("cutoff", utc(cutoff)).map(UsageRecordStore::record).all().collectList()
+			.flatMap(records -> records.isEmpty() ? Mono.just(0L) : delete(records));
+	}
+
+	/** Deletes locked records, takes them out of the rollup and drops rollup rows that became empty. */
+	private Mono<Long> delete(List<UsageRecord> records) {
+		RollupChange rollup = new RollupChange();
+		records.forEach(rollup::subtract);
+		Long[] ids = records.stream().map(UsageRecord::id).toArray(Long[]::new);
+		Mono<Long> deleted = postgres
+				? db.sql("DELETE FROM usage_record WHERE id = ANY($1::bigint[])").bind(0, ids).fetch().rowsUpdated()
+				: db.sql("DELETE FROM usage_record WHERE id IN (" + String.join(", ",
+						java.util.Arrays.stream(ids).map(String::valueOf).toList()) + ")").fetch().rowsUpdated();
+		int first = records.stream().mapToInt(record -> RollupChange.quarter(record.occurredAt())).min().orElseThrow();
+		int last = records.stream().mapToInt(record -> RollupChange.quarter(record.occurredAt())).max().orElseThrow();
+		Mono<Long> emptied = db.sql("DELETE FROM usage_rollup WHERE quarter >= :first AND quarter <= :last"
+				+ " AND requests = 0").bind("first", first).bind("last", last).fetch().rowsUpdated();
+		return deleted.flatMap(count -> applyRollup(rollup).then(emptied).thenReturn(count));
 	}
 
 	private static String where(RecordFilter filter, Map<String, Object> parameters) {

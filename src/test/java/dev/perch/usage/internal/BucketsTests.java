@@ -80,4 +80,18 @@ class BucketsTests {
 			.indexExpression("t")).isEqualTo("0");
 	}
 
+	@Test
+	void bucketsStartOnQuarterHoursInEveryZoneTodayButNotInAZoneWithAHistoricalOffset() {
+		ZoneId chatham = ZoneId.of("Pacific/Chatham"); // +12:45 / +13:45
+		Buckets today = Buckets.of(LocalDate.parse("2026-03-30").atStartOfDay(chatham).toInstant().plusSeconds(7),
+				LocalDate.parse("2026-04-10").atStartOfDay(chatham).toInstant(), chatham, Interval.DAY, 100);
+		ZoneId monrovia = ZoneId.of("Africa/Monrovia"); // -0:44:30 until 1972
+		Buckets history = Buckets.of(Instant.parse("1970-01-01T00:00:00Z"), Instant.parse("1970-01-05T00:00:00Z"),
+				monrovia, Interval.DAY, 100);
+
+		assertThat(today.onQuarterHours()).as("the first bucket may start anywhere").isTrue();
+		assertThat(today.quarterIndexExpression("quarter")).contains("quarter < " + (today.starts().get(1).getEpochSecond() / 900));
+		assertThat(history.onQuarterHours()).isFalse();
+	}
+
 }

@@ -23,6 +23,7 @@ import dev.perch.opencode.wire.EventReader;
 import dev.perch.opencode.wire.HealthJson;
 import dev.perch.opencode.wire.PromptJson;
 import dev.perch.opencode.wire.SessionJson;
+import dev.perch.shared.SharedStream;
 import io.netty.channel.ConnectTimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -58,7 +59,7 @@ public class OpenCodeClient {
 		this.web = web;
 		this.settings = settings;
 		this.reader = reader;
-		this.events = Flux.defer(this::connect).publish().refCount(1);
+		this.events = new SharedStream<>(Flux.defer(this::connect)).flux();
 	}
 
 	/** The session with this id, looked up in the given project directory; 404 problem when the server does not know it. */

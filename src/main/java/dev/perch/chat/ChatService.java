@@ -20,6 +20,7 @@ import dev.perch.opencode.OpenCodeSession;
 import dev.perch.opencode.OpenCodeLimits;
 import dev.perch.opencode.OpenCodeSettings.Limits;
 import dev.perch.opencode.SessionIds;
+import dev.perch.shared.SharedStream;
 import dev.perch.shared.settings.SettingType;
 import dev.perch.shared.web.ApiException;
 import dev.perch.shared.web.ProblemType;
@@ -206,14 +207,16 @@ class ChatService {
 		return problem;
 	}
 
-	/** The session's events from OpenCode, read once however many turns and viewers watch (shared). */
+	/**
+	 * The session's events from OpenCode, read once however many turns and viewers watch: the first to
+	 * subscribe takes a lease on the server and joins its event stream, the last to leave gives both back.
+	 */
 	private Flux<ChatEvent> driver(SessionFeed feed) {
-		return drivers.computeIfAbsent(feed.workspace + "/" + feed.sessionId, key -> servers
+		return drivers.computeIfAbsent(feed.workspace + "/" + feed.sessionId, key -> new SharedStream<>(servers
 			.use(feed.workspace, OpenCodeClient::events)
 			.filter(event -> feed.sessionId.equals(event.sessionId()))
-			.concatMap(event -> accept(feed, event))
-			.publish()
-			.refCount(1));
+			.concatMap(event -> accept(feed, event)))
+			.flux());
 	}
 
 	private Flux<ChatEvent> accept(SessionFeed feed, OpenCodeEvent event) {

@@ -23,6 +23,7 @@ import dev.perch.opencode.wire.EventReader;
 import dev.perch.opencode.wire.HealthJson;
 import dev.perch.opencode.wire.PromptJson;
 import dev.perch.opencode.wire.SessionJson;
+import dev.perch.shared.SharedStream;
 import io.netty.channel.ConnectTimeoutException;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -58,7 +59,7 @@ public class OpenCodeClient {
 		this.web = web;
 		this.settings = settings;
 		this.reader = reader;
-		this.events = Flux.defer(this::connect).publish().refCount(1);
+		this.events = new SharedStream<>(Flux.defer(this::connect)).flux();
 	}
 
 	/** The session with this id, looked up in the given project directory; 404 problem when the server does not know it. */
@@ -162,11 +163,8 @@ public class OpenCodeClient {
 	}
 
 	private Flux<OpenCodeEvent> stream(Limits limits) {
-		return web.get()
-			.uri("/global/event")
-			.accept(MediaType.TEXT_EVENT_STREAM)
-			.exchangeToFlux(response -> response.statusCode().is2xxSuccessful() ? response.bodyToFlux(SSE)
-					: response.releaseBody().thenMany(Flux.error(OpenCodeException.upstream("the event stream", response.statusCode().value()))))
+		return Flux.usingWhen(Mono.fromSupplier(StreamConnection::new), this::open, connection -> Mono.empty(),
+				(connection, error) -> Mono.empty(), StreamConnection::close)
 			.mapNotNull(ServerSentEvent::data)
 			.concatMapIterable(data -> reader.read(data).stream().toList())
 			.concatWith(Flux.error(() -> OpenCodeException.unavailable("the event stream ended", new java.io.EOFException())))
@@ -174,6 +172,15 @@ public class OpenCodeClient {
 			.onErrorMap(e -> translate(e, "on the event stream", limits.idleTimeout()))
 			.doOnSubscribe(subscription -> log.debug("Opening the event stream"))
 			.doFinally(signal -> log.debug("Event stream closed ({})", signal));
+	}
+
+	private Flux<ServerSentEvent<String>> open(StreamConnection connection) {
+		return web.get()
+			.uri("/global/event")
+			.accept(MediaType.TEXT_EVENT_STREAM)
+			.httpRequest(request -> connection.opened(request.getNativeRequest()))
+			.exchangeToFlux(response -> response.statusCode().is2xxSuccessful() ? response.bodyToFlux(SSE)
+					: response.releaseBody().thenMany(Flux.error(OpenCodeException.upstream("the event stream", response.statusCode().value()))));
 	}
 
 	private static Mono<OpenCodeSession> sessionBody(ClientResponse response, String id, String what) {
@@ -245,6 +252,30 @@ public class OpenCodeClient {
 			return OpenCodeException.unavailable(what, error);
 		}
 		return error;
+	}
+
+	/**
+	 * The HTTP connection an event stream runs on, closed when the stream's subscriber cancels. Closing it
+	 * ourselves matters in one window: a cancel that arrives after OpenCode answered but before the body was
+	 * subscribed makes Spring's Reactor connector drain the body to free the connection, and an event stream
+	 * never ends, so that connection would stay open (reading heartbeats) for good.
+	 */
+	private static final class StreamConnection {
+
+		private volatile @Nullable Object request;
+
+		void opened(Object nativeRequest) {
+			this.request = nativeRequest;
+		}
+
+		Mono<Void> close() {
+			return Mono.fromRunnable(() -> {
+				if (request instanceof reactor.netty.Connection connection) {
+					connection.dispose();
+				}
+			});
+		}
+
 	}
 
 }

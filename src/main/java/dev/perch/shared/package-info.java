@@ -1,4 +1,4 @@
-/** Cross-cutting pieces every module may use: problems, security, settings. */
+/** Cross-cutting pieces every module may use: problems, security, settings, a shared event stream. */
 @NullMarked
 package dev.perch.shared;
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -28,8 +29,12 @@ import dev.perch.opencode.FakeModel;
 import dev.perch.opencode.OpenCodeInstallation;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,6 +50,9 @@ class RelayBenchmark {
 	private static final ParameterizedTypeReference<ServerSentEvent<Map<String, Object>>> EVENTS = new ParameterizedTypeReference<>() {
 	};
 
+	private static final ParameterizedTypeReference<ServerSentEvent<String>> RAW = new ParameterizedTypeReference<>() {
+	};
+
 	private static final FakeModel model = new FakeModel();
 
 	private static final String WS = "bench";
@@ -58,7 +66,7 @@ class RelayBenchmark {
 		registry.add("perch.opencode.binary", () -> String.valueOf(OpenCodeInstallation.binary()));
 		registry.add("perch.opencode.ports", () -> "4200-4249");
 		registry.add("perch.opencode.startup-timeout", () -> "90s");
-		registry.add("perch.opencode.idle-check", () -> "1h");
+		registry.add("perch.opencode.idle-check", () -> "1s");
 		registry.add("perch.opencode.connect-timeout", () -> "30s");
 		registry.add("perch.opencode.existence-timeout", () -> "30s");
 		OpenCodeInstallation.environment(config)
@@ -79,7 +87,7 @@ class RelayBenchmark {
 
 	private static String session;
 
-	private static int opencodePort;
+	private static String directory;
 
 	@org.junit.jupiter.api.BeforeEach
 	void setUp() {
@@ -93,10 +101,19 @@ class RelayBenchmark {
 		perch.post().uri("/api/v1/workspaces").contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("name", WS, "runtime", "local")).retrieve().toBodilessEntity().block();
 		perch.post().uri("/api/v1/workspaces/{ws}/start", WS).retrieve().toBodilessEntity().block();
-		session = perch.post().uri("/api/v1/workspaces/{ws}/sessions", WS).contentType(MediaType.APPLICATION_JSON)
-			.bodyValue(Map.of("title", "bench")).retrieve().bodyToMono(Map.class).block().get("id").toString();
-		Map<?, ?> server = perch.get().uri("/api/v1/workspaces/{ws}/opencode", WS).retrieve().bodyToMono(Map.class).block();
-		opencodePort = (Integer) server.get("port");
+		Map<?, ?> created = perch.post().uri("/api/v1/workspaces/{ws}/sessions", WS).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("title", "bench")).retrieve().bodyToMono(Map.class).block();
+		session = created.get("id").toString();
+		directory = created.get("directory").toString();
+	}
+
+	/** The workspace's OpenCode server as Perch shows it (it may have been stopped when idle and started again). */
+	private static Map<?, ?> server() {
+		return perch.get().uri("/api/v1/workspaces/{ws}/opencode", WS).retrieve().bodyToMono(Map.class).block();
+	}
+
+	private static int opencodePort() {
+		return (Integer) server().get("port");
 	}
 
 	@Test
@@ -113,10 +130,10 @@ class RelayBenchmark {
 			}
 		}
 		Collections.sort(nanos);
-		System.out.printf("BENCH unknown-session n=%d p50=%.2fms p99=%.2fms max=%.2fms%n", nanos.size(),
-				nanos.get(nanos.size() / 2) / 1e6, nanos.get((int) (nanos.size() * 0.99)) / 1e6, nanos.get(nanos.size() - 1) / 1e6);
+		System.out.printf("BENCH unknown-session n=%d p50=%.2fms p99=%.2fms max=%.2fms %s%n", nanos.size(),
+				nanos.get(nanos.size() / 2) / 1e6, nanos.get((int) (nanos.size() * 0.99)) / 1e6, nanos.get(nanos.size() - 1) / 1e6, load());
 		ConnectionProvider directPool = ConnectionProvider.create("direct", 1);
-		WebClient direct = WebClient.builder().baseUrl("http://127.0.0.1:" + opencodePort)
+		WebClient direct = WebClient.builder().baseUrl("http://127.0.0.1:" + opencodePort())
 			.clientConnector(new ReactorClientHttpConnector(HttpClient.create(directPool))).build();
 		List<Long> directNanos = new ArrayList<>();
 		for (int i = 0; i < 1000; i++) {
@@ -133,16 +150,36 @@ class RelayBenchmark {
 
 	@Test
 	void connectDisconnectCyclesLeaveNoUpstreamConnection() throws Exception {
-		for (int i = 0; i < 1000; i++) {
+		int cycles = Integer.getInteger("perch.bench.cycles", 1000);
+		int upstreamPort = opencodePort();
+		for (int i = 0; i < cycles; i++) {
 			perch.get().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/events", WS, session)
 				.accept(MediaType.TEXT_EVENT_STREAM).retrieve().bodyToFlux(EVENTS).take(1).blockLast(Duration.ofSeconds(30));
 		}
-		System.out.printf("BENCH connect-disconnect cycles=1000 upstream-connections-after=%d%n", connections(opencodePort));
+		System.out.printf("BENCH connect-disconnect cycles=%d upstream-connections-after=%d %s%n", cycles,
+				connections(upstreamPort), load());
 		Thread.sleep(35_000);
-		long left = connections(opencodePort);
-		System.out.printf("BENCH connect-disconnect upstream-connections-after-idle-eviction=%d viewer-connections-to-perch=%d%n",
-				left, connections(port));
+		long left = connections(upstreamPort);
+		Object leases = server().get("activeStreams");
+		System.out.printf("BENCH connect-disconnect upstream-connections-after-idle-eviction=%d viewer-connections-to-perch=%d "
+				+ "active-streams=%s %s%n", left, connections(port), leases, load());
 		assertThat(left).isZero();
+		assertThat(leases).as("no lease left on the server").isEqualTo(0);
+
+		// with no lease left the server is stopped when idle (idle-check is 1 s in this benchmark)
+		perch.patch().uri("/api/v1/config").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("opencode.idle-stop", "1s")).retrieve().toBodilessEntity().block();
+		try {
+			String status = Flux.interval(Duration.ofMillis(500)).onBackpressureDrop()
+				.concatMap(tick -> perch.get().uri("/api/v1/workspaces/{ws}/opencode", WS).retrieve().bodyToMono(Map.class))
+				.map(state -> String.valueOf(state.get("status")))
+				.filter("stopped"::equals).next().block(Duration.ofSeconds(30));
+			System.out.printf("BENCH connect-disconnect server-after-idle-stop=%s%n", status);
+		}
+		finally {
+			perch.patch().uri("/api/v1/config").contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("opencode.idle-stop", "15m")).retrieve().toBodilessEntity().block();
+		}
 	}
 
 	@Test
@@ -157,7 +194,7 @@ class RelayBenchmark {
 		Mono<List<Long>> counts = all.collectList().cache();
 		counts.subscribe();
 		Thread.sleep(35_000);
-		System.out.printf("BENCH viewers=%d upstream-connections-while-viewing-after-idle-eviction=%d%n", viewers, connections(opencodePort));
+		System.out.printf("BENCH viewers=%d upstream-connections-while-viewing-after-idle-eviction=%d%n", viewers, connections(opencodePort()));
 		perch.post().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages", WS, session)
 			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", "fan out [[fake:reply=" + "x".repeat(200) + "]] [[fake:chunks=50]]"))
 			.retrieve().bodyToFlux(EVENTS).blockLast(Duration.ofMinutes(2));
@@ -165,8 +202,163 @@ class RelayBenchmark {
 		System.gc();
 		long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
 		long complete = received.stream().filter(n -> n == received.get(0)).count();
-		System.out.printf("BENCH viewers=%d all-got-done=%d events-each=%d heap-after-gc=%dMB rss=%s%n", viewers,
-				complete, received.get(0), heap / 1024 / 1024, rss());
+		System.out.printf("BENCH viewers=%d all-got-done=%d events-each=%d heap-after-gc=%dMB rss=%s %s%n", viewers,
+				complete, received.get(0), heap / 1024 / 1024, rss(), load());
+	}
+
+	/**
+	 * Per-event latency Perch adds, and its throughput, against OpenCode's own event stream read directly in
+	 * the same run: both streams are open before the turn starts and every text delta is stamped on arrival.
+	 * A delta is matched across the streams by its part id and its position within that part (OpenCode's
+	 * {@code message.part.delta} and Perch's {@code text.delta} both carry the part id, one event each).
+	 */
+	@Test
+	void relayOverheadPerEvent() throws Exception {
+		relay("warm-up", 200, 0);
+		relay("100/s", Integer.getInteger("perch.bench.steady-events", 1000), 10);
+		relay("max-rate", Integer.getInteger("perch.bench.max-events", 5000), 0);
+	}
+
+	private void relay(String label, int chunks, int delayMs) throws Exception {
+		String before = load();
+		AtomicLong firstTurnEvent = new AtomicLong(Long.MAX_VALUE);
+		Map<String, Long> upstream = new java.util.concurrent.ConcurrentSkipListMap<>();
+		java.util.concurrent.atomic.AtomicReference<String> lastRelayed = new java.util.concurrent.atomic.AtomicReference<>("none");
+		Sinks.Empty<Void> perchOpen = Sinks.empty();
+		Mono<List<Arrival>> relayed = perch.get().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/events", WS, session)
+			.accept(MediaType.TEXT_EVENT_STREAM).retrieve().bodyToFlux(RAW)
+			.map(event -> new Stamped(System.nanoTime(), event))
+			.doOnNext(stamped -> perchOpen.tryEmitEmpty())
+			.filter(stamped -> stamped.event().id() != null && Long.parseLong(stamped.event().id()) >= firstTurnEvent.get())
+			.takeUntil(stamped -> "done".equals(stamped.event().event()) || "error".equals(stamped.event().event()))
+			.doOnNext(stamped -> lastRelayed.set(stamped.event().event() + " " + stamped.event().data()))
+			.filter(stamped -> "text.delta".equals(stamped.event().event()))
+			.collectList()
+			.map(list -> list.stream().map(Stamped::parse).toList())
+			.cache();
+		relayed.subscribe();
+		perchOpen.asMono().block(Duration.ofSeconds(60));
+
+		Sinks.Empty<Void> directOpen = Sinks.empty();
+		Mono<List<Arrival>> direct = WebClient.create("http://127.0.0.1:" + opencodePort()).get().uri("/global/event")
+			.accept(MediaType.TEXT_EVENT_STREAM).retrieve().bodyToFlux(RAW)
+			.map(event -> new Stamped(System.nanoTime(), event))
+			.doOnNext(stamped -> directOpen.tryEmitEmpty())
+			.takeUntil(stamped -> stamped.mentions("session.idle") && stamped.mentions(session))
+			.doOnNext(stamped -> upstream.merge(stamped.type(), (long) stamped.size(), Long::sum))
+			.filter(stamped -> stamped.mentions("message.part.delta"))
+			.collectList()
+			.map(list -> list.stream().map(Stamped::parse)
+				.filter(arrival -> session.equals(arrival.json().path("payload").path("properties").path("sessionID").asString("")))
+				.filter(arrival -> "text".equals(arrival.json().path("payload").path("properties").path("field").asString("")))
+				.toList())
+			.cache();
+		direct.subscribe();
+		directOpen.asMono().block(Duration.ofSeconds(30));
+
+		String reply = java.util.stream.IntStream.range(0, chunks).mapToObj(i -> String.format("w%05d ", i))
+			.collect(java.util.stream.Collectors.joining());
+		perch.post().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages", WS, session)
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("text", "relay [[fake:reply=" + reply + "]] [[fake:chunks=" + chunks + "]] [[fake:delay_ms=" + delayMs + "]]"))
+			.retrieve().bodyToFlux(RAW)
+			.filter(event -> event.id() != null)
+			.doOnNext(event -> firstTurnEvent.compareAndSet(Long.MAX_VALUE, Long.parseLong(event.id())))
+			.blockLast(Duration.ofMinutes(5));
+
+		Map<String, Long> directAt = byPartPosition(direct.block(Duration.ofMinutes(1)), Arrival::directPart);
+		Map<String, Long> perchAt = byPartPosition(relayed.block(Duration.ofMinutes(1)), Arrival::perchPart);
+		List<Long> added = new ArrayList<>();
+		directAt.forEach((key, at) -> {
+			Long relayedAt = perchAt.get(key);
+			if (relayedAt != null) {
+				added.add(relayedAt - at);
+			}
+		});
+		Collections.sort(added);
+		double directRate = rate(directAt.values());
+		double perchRate = rate(perchAt.values());
+		System.out.printf("BENCH relay %s deltas direct=%d perch=%d matched=%d added-latency p50=%.2fms p99=%.2fms max=%.2fms "
+				+ "rate direct=%.0f/s perch=%.0f/s perch/direct=%.1f%% load-before=[%s] load-after=[%s] perch-last-event=%.300s%n", label,
+				directAt.size(), perchAt.size(), added.size(), percentile(added, 0.50), percentile(added, 0.99),
+				percentile(added, 1.0), directRate, perchRate, 100 * perchRate / directRate, before, load(), lastRelayed.get());
+		System.out.printf("BENCH relay %s upstream-bytes-by-type=%s%n", label, upstream);
+	}
+
+	/** Arrival times keyed by {@code partId#n}, n counting the deltas of that part in arrival order. */
+	private static Map<String, Long> byPartPosition(List<Arrival> arrivals, java.util.function.Function<Arrival, String> part) {
+		Map<String, Integer> counts = new java.util.HashMap<>();
+		Map<String, Long> at = new java.util.LinkedHashMap<>();
+		for (Arrival arrival : arrivals) {
+			String id = part.apply(arrival);
+			at.put(id + "#" + counts.merge(id, 1, Integer::sum), arrival.nanos());
+		}
+		return at;
+	}
+
+	/** Events per second between the first and the last arrival. */
+	private static double rate(java.util.Collection<Long> nanos) {
+		long first = nanos.stream().mapToLong(Long::longValue).min().orElse(0);
+		long last = nanos.stream().mapToLong(Long::longValue).max().orElse(0);
+		return last == first ? 0 : (nanos.size() - 1) / ((last - first) / 1e9);
+	}
+
+	private static double percentile(List<Long> sorted, double p) {
+		return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * p))) / 1e6;
+	}
+
+	private static String load() {
+		try {
+			return "loadavg " + Files.readString(Path.of("/proc/loadavg")).strip();
+		}
+		catch (IOException ex) {
+			return "loadavg ?";
+		}
+	}
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	/** An event as it arrived: stamped first, parsed only once the stream is over (so parsing never delays a stamp). */
+	private record Stamped(long nanos, ServerSentEvent<String> event) {
+
+		String type() {
+			String data = event.data() == null ? "" : event.data();
+			int at = data.indexOf("\"type\":\"");
+			return at < 0 ? "?" : data.substring(at + 8, data.indexOf('"', at + 8));
+		}
+
+		int size() {
+			return event.data() == null ? 0 : event.data().length();
+		}
+
+		boolean mentions(String text) {
+			return event.data() != null && event.data().contains(text);
+		}
+
+		Arrival parse() {
+			return Arrival.of(nanos, event);
+		}
+
+	}
+
+	private record Arrival(long nanos, ServerSentEvent<String> event, JsonNode json) {
+
+		static Arrival of(long nanos, ServerSentEvent<String> event) {
+			return new Arrival(nanos, event, event.data() == null ? JSON.createObjectNode() : JSON.readTree(event.data()));
+		}
+
+		String type() {
+			return json().path("payload").path("type").asString("");
+		}
+
+		String directPart() {
+			return json().path("payload").path("properties").path("partID").asString("");
+		}
+
+		String perchPart() {
+			return json().path("partId").asString("");
+		}
+
 	}
 
 	private static long connections(int port) throws Exception {

@@ -25,7 +25,8 @@ import tools.jackson.databind.json.JsonMapper;
  * A deterministic OpenAI-compatible model server for tests, bound to 127.0.0.1: streamed chat
  * completions with usage, steered per prompt by directives in the last user message:
  * {@code [[fake:reply=pong]]}, {@code [[fake:mode=error|hang|drop]]}, {@code [[fake:prompt_tokens=7]]},
- * {@code [[fake:completion_tokens=3]]}, {@code [[fake:chunks=4]]}. Title-generation requests get a quick
+ * {@code [[fake:completion_tokens=3]]}, {@code [[fake:chunks=4]]}, {@code [[fake:delay_ms=10]]} (between streamed
+ * chunks, default 20; 0 sends them as fast as the connection takes them). Title-generation requests get a quick
  * title. Modelled on the verified harness ({@code shared/harness/opencode/fake-llm.py}).
  */
 public final class FakeModel implements AutoCloseable {
@@ -109,7 +110,8 @@ public final class FakeModel implements AutoCloseable {
 		long output = Long.parseLong(directives.getOrDefault("completion_tokens", "20"));
 		out.add(usage(id, model, input, output));
 		out.add("[DONE]");
-		Flux<String> all = Flux.fromIterable(out).delayElements(Duration.ofMillis(20));
+		long delay = Long.parseLong(directives.getOrDefault("delay_ms", "20"));
+		Flux<String> all = delay == 0 ? Flux.fromIterable(out) : Flux.fromIterable(out).delayElements(Duration.ofMillis(delay));
 		if (drop) {
 			return all.take(1 + Math.max(1, pieces.size() / 2)).concatWith(Flux.error(new IOException("dropped")));
 		}

@@ -5,7 +5,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.reactivestreams.Subscription;
 
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
@@ -80,6 +82,31 @@ class OpenCodeEventStreamChurnTests {
 			.expectComplete()
 			.verify(Duration.ofSeconds(60));
 		assertThat(leases.get()).isZero();
+	}
+
+	/**
+	 * A viewer cancelled while it is still being subscribed (its HTTP connection closed at that moment).
+	 * With publish().refCount(1) of reactor-core 3.8 this cancel was lost: the stream stayed open for good,
+	 * whoever came and went after it.
+	 */
+	@Test
+	void closesTheUpstreamStreamWhenAViewerCancelsWhileItIsBeingSubscribed() {
+		OpenCodeClient client = OpenCodeFixtures.client("http://127.0.0.1:" + upstream.port(), OpenCodeFixtures.relaxed());
+		client.events().subscribe(new BaseSubscriber<>() {
+			@Override
+			protected void hookOnSubscribe(Subscription subscription) {
+				cancel();
+			}
+		});
+
+		StepVerifier.create(client.events().take(3).then(Mono.defer(() -> Flux.interval(Duration.ofMillis(50))
+				.map(tick -> open.get())
+				.filter(count -> count == 0)
+				.next())))
+			.expectNext(0)
+			.expectComplete()
+			.verify(Duration.ofSeconds(20));
+		assertThat(opened.get()).as("the later viewer got a stream of its own").isPositive();
 	}
 
 	@Test

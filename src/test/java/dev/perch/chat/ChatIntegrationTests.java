@@ -73,15 +73,7 @@ class ChatIntegrationTests {
 
 	@DynamicPropertySource
 	static void opencode(DynamicPropertyRegistry registry) throws IOException {
-		config = OpenCodeInstallation.writeConfig(Files.createTempDirectory("perch-oc-config"), model);
-		registry.add("perch.opencode.binary", () -> binary == null ? "opencode-not-installed" : binary);
-		registry.add("perch.opencode.ports", () -> "4150-4199");
-		registry.add("perch.opencode.startup-timeout", () -> "90s");
-		registry.add("perch.opencode.connect-timeout", () -> "10s");
-		registry.add("perch.opencode.existence-timeout", () -> "10s");
-		registry.add("perch.opencode.idle-check", () -> "1h");
-		OpenCodeInstallation.environment(config)
-			.forEach((name, value) -> registry.add("perch.opencode.env[" + name + "]", () -> value));
+		config = OpenCodeInstallation.register(registry, model, "4150-4199", Map.of());
 	}
 
 	@AfterAll

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.verify;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
 
@@ -56,14 +55,7 @@ class LiveOpenCodeSessionsIntegrationTests {
 
 	@DynamicPropertySource
 	static void opencode(DynamicPropertyRegistry registry) throws IOException {
-		var config = OpenCodeInstallation.writeConfig(Files.createTempDirectory("perch-oc-config"), model);
-		registry.add("perch.opencode.binary", () -> binary == null ? "opencode-not-installed" : binary);
-		registry.add("perch.opencode.ports", () -> "4300-4319");
-		registry.add("perch.opencode.startup-timeout", () -> "90s");
-		registry.add("perch.opencode.existence-timeout", () -> "10s");
-		registry.add("perch.opencode.idle-check", () -> "1h");
-		OpenCodeInstallation.environment(config)
-			.forEach((name, value) -> registry.add("perch.opencode.env[" + name + "]", () -> value));
+		OpenCodeInstallation.register(registry, model, "4300-4319", Map.of());
 	}
 
 	@AfterAll

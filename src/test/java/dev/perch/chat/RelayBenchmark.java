@@ -62,15 +62,8 @@ class RelayBenchmark {
 
 	@DynamicPropertySource
 	static void opencode(DynamicPropertyRegistry registry) throws IOException {
-		Path config = OpenCodeInstallation.writeConfig(Files.createTempDirectory("perch-bench"), model);
-		registry.add("perch.opencode.binary", () -> String.valueOf(OpenCodeInstallation.binary()));
-		registry.add("perch.opencode.ports", () -> "4200-4249");
-		registry.add("perch.opencode.startup-timeout", () -> "90s");
-		registry.add("perch.opencode.idle-check", () -> "1s");
-		registry.add("perch.opencode.connect-timeout", () -> "30s");
-		registry.add("perch.opencode.existence-timeout", () -> "30s");
-		OpenCodeInstallation.environment(config)
-			.forEach((name, value) -> registry.add("perch.opencode.env[" + name + "]", () -> value));
+		OpenCodeInstallation.register(registry, model, "4200-4249",
+				Map.of("idle-check", "1s", "connect-timeout", "30s", "existence-timeout", "30s"));
 	}
 
 	@AfterAll

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.jspecify.annotations.Nullable;
+import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * The real {@code opencode} for integration tests: the pinned version installed by
@@ -81,6 +82,32 @@ public final class OpenCodeInstallation {
 				  "formatter": false
 				}
 				""".formatted(model.baseUrl()));
+		return config;
+	}
+
+	/**
+	 * Points a test's Perch at the pinned opencode and {@code model}: the binary (a name that cannot start
+	 * when it is not installed, so {@code RealServices.require} reports it), the port range, bounds generous
+	 * enough for a loaded CI machine (start-up 90 s, connect and existence check 10 s, no idle stop for an
+	 * hour) unless {@code overrides} (keys below {@code perch.opencode.}) say otherwise, and the offline
+	 * configuration in the server's environment.
+	 *
+	 * @return the configuration file written for the model
+	 */
+	public static Path register(DynamicPropertyRegistry registry, FakeModel model, String ports,
+			Map<String, String> overrides) throws IOException {
+		Path config = writeConfig(Files.createTempDirectory("perch-oc-config"), model);
+		String binary = binary();
+		registry.add("perch.opencode.binary", () -> binary == null ? "opencode-not-installed" : binary);
+		registry.add("perch.opencode.ports", () -> ports);
+		Map<String, String> bounds = new LinkedHashMap<>();
+		bounds.put("startup-timeout", "90s");
+		bounds.put("connect-timeout", "10s");
+		bounds.put("existence-timeout", "10s");
+		bounds.put("idle-check", "1h");
+		bounds.putAll(overrides);
+		bounds.forEach((key, value) -> registry.add("perch.opencode." + key, () -> value));
+		environment(config).forEach((name, value) -> registry.add("perch.opencode.env[" + name + "]", () -> value));
 		return config;
 	}
 

@@ -1,7 +1,6 @@
 package dev.perch.opencode;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -48,15 +47,7 @@ class OpenCodeServersIntegrationTests {
 
 	@DynamicPropertySource
 	static void opencode(DynamicPropertyRegistry registry) throws IOException {
-		Path config = OpenCodeInstallation.writeConfig(Files.createTempDirectory("perch-oc-servers"), model);
-		registry.add("perch.opencode.binary", () -> binary == null ? "opencode-not-installed" : binary);
-		registry.add("perch.opencode.ports", () -> "4250-4299");
-		registry.add("perch.opencode.startup-timeout", () -> "90s");
-		registry.add("perch.opencode.connect-timeout", () -> "10s");
-		registry.add("perch.opencode.existence-timeout", () -> "10s");
-		registry.add("perch.opencode.idle-check", () -> "1h");
-		OpenCodeInstallation.environment(config)
-			.forEach((name, value) -> registry.add("perch.opencode.env[" + name + "]", () -> value));
+		OpenCodeInstallation.register(registry, model, "4250-4299", Map.of());
 	}
 
 	@AfterAll

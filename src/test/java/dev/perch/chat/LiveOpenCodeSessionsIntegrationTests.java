@@ -26,6 +26,7 @@ import dev.perch.opencode.FakeModel;
 import dev.perch.opencode.OpenCodeInstallation;
 import dev.perch.opencode.OpenCodeServers;
 import dev.perch.support.RealServices;
+import reactor.core.publisher.Sinks;
 
 /**
  * Deleting an OpenCode session through the sessions API while the workspace's OpenCode server runs: the
@@ -82,13 +83,15 @@ class LiveOpenCodeSessionsIntegrationTests {
 			.expectBody().jsonPath("$.items[*].id").value(ids -> assertThat(ids.toString()).contains(keep, gone));
 
 		// OpenCode announces a delete made through its API on its event stream (a delete in storage is silent)
+		Sinks.Empty<Void> listening = Sinks.empty();
 		var announced = opencode.get().uri("/global/event").accept(MediaType.TEXT_EVENT_STREAM).retrieve()
 			.bodyToFlux(String.class)
+			.doOnNext(event -> listening.tryEmitEmpty()) // OpenCode greets every listener with server.connected
 			.filter(event -> event.contains("session.deleted") && event.contains(gone))
 			.next()
 			.timeout(Duration.ofSeconds(30))
 			.toFuture();
-		Thread.sleep(500); // the subscription is open before the delete
+		listening.asMono().block(Duration.ofSeconds(30)); // the subscription is open before the delete
 
 		web.delete().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}", ws, gone).headers(this::auth).exchange()
 			.expectStatus().isNoContent();

@@ -44,7 +44,7 @@ public enum TestDatabase {
 		FluentConfiguration flyway;
 		ConnectionFactory connectionFactory;
 		if (this == H2) {
-			String options = ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1";
+			String options = ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_DELAY=-1;LOCK_TIMEOUT=10000";
 			flyway = Flyway.configure().dataSource("jdbc:h2:mem:" + name + options, "sa", "");
 			connectionFactory = ConnectionFactories.get("r2dbc:h2:mem://sa@/" + name + options);
 		}

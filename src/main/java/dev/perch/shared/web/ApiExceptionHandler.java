@@ -11,6 +11,7 @@ import org.springframework.context.MessageSourceResolvable;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
+import org.springframework.dao.TransientDataAccessException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -65,6 +66,9 @@ public class ApiExceptionHandler implements WebExceptionHandler {
 		if (error instanceof ApiException api) {
 			api.getHeaders().forEach((name, values) -> response.getHeaders().put(name, values));
 		}
+		if (error instanceof TransientDataAccessException) {
+			response.getHeaders().set("Retry-After", "1");
+		}
 		byte[] body = json.writeValueAsBytes(Problems.toMap(problem));
 		return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
 	}
@@ -109,6 +113,13 @@ public class ApiExceptionHandler implements WebExceptionHandler {
 		}
 		if (error instanceof ResponseStatusException status) {
 			return statusProblem(exchange, status);
+		}
+		if (error instanceof TransientDataAccessException busy) {
+			// lock wait timeouts and deadlock victims: the statement was rolled back and may succeed if retried
+			log.warn("Database busy on {} {}: {}", exchange.getRequest().getMethod(),
+					exchange.getRequest().getPath().value(), busy.getMostSpecificCause().toString());
+			return Problems.of(ProblemType.DATABASE_BUSY, "The database was busy (a lock wait timed out or a deadlock "
+					+ "was broken) and this request's changes were rolled back; retry it.");
 		}
 		String correlationId = UUID.randomUUID().toString();
 		log.error("Unexpected error on {} {} [correlation id {}]", exchange.getRequest().getMethod(),

@@ -29,7 +29,7 @@ import dev.perch.workspace.ProcessSpec;
 import dev.perch.workspace.RuntimeFailedException;
 import dev.perch.workspace.WorkspaceProblems;
 import dev.perch.workspace.WorkspaceProcess;
-import dev.perch.workspace.WorkspaceProperties;
+import dev.perch.workspace.internal.WorkspaceProperties;
 import dev.perch.workspace.WorkspaceRuntime;
 import dev.perch.workspace.WorkspaceSpec;
 import dev.perch.workspace.WorkspaceStatus;

@@ -27,7 +27,7 @@ import dev.perch.workspace.ExecTimeoutException;
 import dev.perch.workspace.ProcessSpec;
 import dev.perch.workspace.WorkspaceProcess;
 import dev.perch.workspace.RuntimeFailedException;
-import dev.perch.workspace.WorkspaceFiles;
+import dev.perch.workspace.internal.WorkspaceFiles;
 import dev.perch.workspace.WorkspaceRuntime;
 import dev.perch.workspace.WorkspaceSpec;
 import dev.perch.workspace.WorkspaceStatus;

@@ -28,7 +28,7 @@ import dev.perch.shared.settings.PortRange;
 import dev.perch.support.RealServices;
 import dev.perch.workspace.PortForward;
 import dev.perch.workspace.ProcessSpec;
-import dev.perch.workspace.WorkspaceProperties;
+import dev.perch.workspace.internal.WorkspaceProperties;
 import dev.perch.workspace.WorkspaceSpec;
 import dev.perch.workspace.WorkspaceStatus;
 import reactor.core.publisher.Flux;

@@ -1,4 +1,4 @@
-package dev.perch.workspace;
+package dev.perch.workspace.internal;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -12,6 +12,8 @@ import dev.perch.shared.settings.PortRange;
 import dev.perch.shared.settings.Settings;
 import dev.perch.shared.web.ApiException;
 import dev.perch.shared.web.ProblemType;
+import dev.perch.workspace.PortForward;
+import dev.perch.workspace.WorkspaceProblems;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.type.TypeReference;
@@ -23,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * 127.0.0.1 now.
  */
 @Component
-class PortAllocator {
+public class PortAllocator {
 
 	private static final TypeReference<List<PortForward>> PORTS = new TypeReference<>() {
 	};
@@ -36,14 +38,14 @@ class PortAllocator {
 
 	private final JsonMapper json;
 
-	PortAllocator(WorkspaceRepository repository, WorkspaceSettings settings, Settings values, JsonMapper json) {
+	public PortAllocator(WorkspaceRepository repository, WorkspaceSettings settings, Settings values, JsonMapper json) {
 		this.repository = repository;
 		this.settings = settings;
 		this.values = values;
 		this.json = json;
 	}
 
-	Mono<List<PortForward>> assign(String workspace, List<PortForward> requested) {
+	public Mono<List<PortForward>> assign(String workspace, List<PortForward> requested) {
 		Mono<Void> checked = Mono.fromRunnable(() -> checkDuplicates(requested));
 		return checked.then(Mono.zip(heldByOthers(workspace), values.get(settings.ports)))
 			.publishOn(Schedulers.boundedElastic())

@@ -1,4 +1,4 @@
-package dev.perch.workspace;
+package dev.perch.workspace.internal;
 
 import java.nio.file.Path;
 import java.time.Duration;

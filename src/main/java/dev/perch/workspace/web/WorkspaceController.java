@@ -1,4 +1,4 @@
-package dev.perch.workspace;
+package dev.perch.workspace.web;
 
 import java.net.URI;
 import java.util.List;
@@ -22,6 +22,14 @@ import org.springframework.web.bind.annotation.RestController;
 
 import dev.perch.shared.web.EventStreams;
 import dev.perch.shared.web.PageResponse;
+import dev.perch.workspace.CloneWorkspaceRequest;
+import dev.perch.workspace.CreateWorkspaceRequest;
+import dev.perch.workspace.ExecRequest;
+import dev.perch.workspace.ExecResult;
+import dev.perch.workspace.PortsRequest;
+import dev.perch.workspace.WorkspaceResponse;
+import dev.perch.workspace.WorkspaceService;
+import dev.perch.workspace.WorkspaceStatus;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;

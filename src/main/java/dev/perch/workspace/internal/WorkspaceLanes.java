@@ -1,4 +1,4 @@
-package dev.perch.workspace;
+package dev.perch.workspace.internal;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -13,12 +13,12 @@ import reactor.core.publisher.Sinks;
  * conflict. Nothing blocks a thread: an operation subscribes when the one before it has finished (or
  * failed, or was cancelled).
  */
-final class WorkspaceLanes {
+public final class WorkspaceLanes {
 
 	private final ConcurrentHashMap<String, Mono<Void>> tails = new ConcurrentHashMap<>();
 
 	/** {@code operation}, subscribed once every earlier operation of {@code workspace} has ended. */
-	<T> Mono<T> serialized(String workspace, Mono<T> operation) {
+	public <T> Mono<T> serialized(String workspace, Mono<T> operation) {
 		return Mono.defer(() -> {
 			Sinks.Empty<Void> ended = Sinks.empty();
 			AtomicReference<Mono<Void>> before = new AtomicReference<>(Mono.empty());
@@ -36,7 +36,7 @@ final class WorkspaceLanes {
 	}
 
 	/** Workspaces with an operation running or waiting. */
-	int busy() {
+	public int busy() {
 		return tails.size();
 	}
 

@@ -1,4 +1,4 @@
-package dev.perch.workspace;
+package dev.perch.workspace.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.perch.workspace;
+package dev.perch.workspace.internal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.dao.OptimisticLockingFailureException;
 
 import dev.perch.support.TestDatabase;
+import dev.perch.workspace.WorkspaceStatus;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,4 +1,4 @@
-package dev.perch.workspace;
+package dev.perch.workspace.internal;
 
 import java.time.Duration;
 import java.util.List;
@@ -12,19 +12,19 @@ import dev.perch.shared.settings.SettingsContributor;
 
 /** The workspace settings a user may change while Perch runs; defaults come from {@link WorkspaceProperties}. */
 @Component
-class WorkspaceSettings implements SettingsContributor {
+public class WorkspaceSettings implements SettingsContributor {
 
-	final Setting<String> defaultRuntime;
+	public final Setting<String> defaultRuntime;
 
-	final Setting<String> defaultImage;
+	public final Setting<String> defaultImage;
 
-	final Setting<PortRange> ports;
+	public final Setting<PortRange> ports;
 
-	final Setting<Duration> execDefaultTimeout;
+	public final Setting<Duration> execDefaultTimeout;
 
-	final Setting<Duration> execMaxTimeout;
+	public final Setting<Duration> execMaxTimeout;
 
-	WorkspaceSettings(WorkspaceProperties properties) {
+	public WorkspaceSettings(WorkspaceProperties properties) {
 		this.defaultRuntime = new Setting<>("workspaces.default-runtime", SettingType.string(16, "local|docker"),
 				properties::defaultRuntime, "Runtime of a workspace created without one: local or docker.");
 		this.defaultImage = new Setting<>("workspaces.default-image",

@@ -1,4 +1,4 @@
-package dev.perch.workspace;
+package dev.perch.workspace.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +24,7 @@ import org.springframework.stereotype.Component;
 
 import dev.perch.shared.web.ApiException;
 import dev.perch.shared.web.ProblemType;
+import dev.perch.workspace.WorkspaceProblems;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -41,7 +42,7 @@ public class WorkspaceFiles {
 
 	private final Clock clock;
 
-	WorkspaceFiles(WorkspaceProperties properties, Clock clock) {
+	public WorkspaceFiles(WorkspaceProperties properties, Clock clock) {
 		this.properties = properties;
 		this.clock = clock;
 	}
@@ -59,7 +60,7 @@ public class WorkspaceFiles {
 	}
 
 	/** Rejects repository URLs whose scheme is not allowed, and everything git would read as an option or a helper. */
-	void checkRepository(String url) {
+	public void checkRepository(String url) {
 		String message = "repository must be a git URL with one of the schemes " + properties.repositorySchemes()
 				+ " (or user@host:path for ssh)";
 		boolean valid;
@@ -90,7 +91,7 @@ public class WorkspaceFiles {
 	}
 
 	/** A working directory relative to the home, normalised, that cannot leave it. */
-	@Nullable String checkWorkingDirectory(@Nullable String relative) {
+	public @Nullable String checkWorkingDirectory(@Nullable String relative) {
 		if (relative == null || relative.isBlank()) {
 			return null;
 		}
@@ -103,7 +104,7 @@ public class WorkspaceFiles {
 		return path.toString().isEmpty() ? null : path.toString();
 	}
 
-	Mono<Void> createHome(String name, @Nullable String repository, Duration cloneTimeout) {
+	public Mono<Void> createHome(String name, @Nullable String repository, Duration cloneTimeout) {
 		return Mono.fromRunnable(() -> {
 			try {
 				Files.createDirectories(home(name));
@@ -117,11 +118,11 @@ public class WorkspaceFiles {
 		}).subscribeOn(Schedulers.boundedElastic()).then();
 	}
 
-	Mono<Void> copyHome(Path source, String name) {
+	public Mono<Void> copyHome(Path source, String name) {
 		return Mono.fromRunnable(() -> copyTree(source, home(name))).subscribeOn(Schedulers.boundedElastic()).then();
 	}
 
-	Mono<Void> deleteWorkspace(String name) {
+	public Mono<Void> deleteWorkspace(String name) {
 		return Mono.fromRunnable(() -> deleteTree(directory(name))).subscribeOn(Schedulers.boundedElastic()).then();
 	}
 
@@ -169,7 +170,7 @@ public class WorkspaceFiles {
 		}
 	}
 
-	static String repositoryDirectory(String repository) {
+	public static String repositoryDirectory(String repository) {
 		String path = repository.replaceAll("[/\\\\]+$", "");
 		String last = path.substring(Math.max(path.lastIndexOf('/'), path.lastIndexOf(':')) + 1);
 		if (last.endsWith(".git")) {

@@ -1,10 +1,10 @@
-package dev.perch.workspace;
+package dev.perch.workspace.internal;
 
 import org.springframework.data.repository.reactive.ReactiveCrudRepository;
 
 import reactor.core.publisher.Flux;
 
-interface WorkspaceRepository extends ReactiveCrudRepository<Workspace, String> {
+public interface WorkspaceRepository extends ReactiveCrudRepository<Workspace, String> {
 
 	Flux<Workspace> findAllByOrderByName();
 

@@ -81,7 +81,7 @@ class ChatController {
 	private ResponseEntity<Flux<ServerSentEvent<Object>>> stream(Flux<ChatEvent> events) {
 		return ResponseEntity.ok()
 			.contentType(MediaType.TEXT_EVENT_STREAM)
-			.body(streams.withHeartbeat(events.map(ChatEvent::toSse)));
+			.body(streams.withHeartbeat(events.map(ChatEvent::toSse), problem -> problem));
 	}
 
 	private static long parse(@Nullable String lastEventId) {

@@ -24,6 +24,7 @@ public record ProblemType(String slug, String title, HttpStatus status) {
 	public static final ProblemType UNSUPPORTED_MEDIA_TYPE = new ProblemType("unsupported-media-type", "Unsupported media type", HttpStatus.UNSUPPORTED_MEDIA_TYPE);
 	public static final ProblemType INTERNAL = new ProblemType("internal-error", "Internal error", HttpStatus.INTERNAL_SERVER_ERROR);
 	public static final ProblemType DATABASE_BUSY = new ProblemType("database-busy", "Database busy", HttpStatus.SERVICE_UNAVAILABLE);
+	public static final ProblemType SHUTTING_DOWN = new ProblemType("shutting-down", "Shutting down", HttpStatus.SERVICE_UNAVAILABLE);
 	public static final ProblemType UNAVAILABLE = new ProblemType("service-unavailable", "Service unavailable", HttpStatus.SERVICE_UNAVAILABLE);
 
 	public URI type() {

@@ -37,6 +37,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
 
 @RestController
 @RequestMapping("/api/v1/workspaces")
@@ -47,9 +48,12 @@ class WorkspaceController {
 
 	private final EventStreams streams;
 
-	WorkspaceController(WorkspaceService workspaces, EventStreams streams) {
+	private final JsonMapper json;
+
+	WorkspaceController(WorkspaceService workspaces, EventStreams streams, JsonMapper json) {
 		this.workspaces = workspaces;
 		this.streams = streams;
+		this.json = json;
 	}
 
 	@GetMapping
@@ -109,7 +113,7 @@ class WorkspaceController {
 		if (follow || (accept != null && accept.contains(MediaType.TEXT_EVENT_STREAM_VALUE))) {
 			return workspaces.get(name).map(workspace -> ResponseEntity.ok()
 				.contentType(MediaType.TEXT_EVENT_STREAM)
-				.body(streams.withHeartbeat(logEvents(name, tail))));
+				.body(streams.withHeartbeat(logEvents(name, tail), json::writeValueAsString)));
 		}
 		return workspaces.logs(name, tail, false)
 			.collectList()

@@ -12,7 +12,8 @@ log() { echo "[test $(date +%T)] $*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # 1. packages from Debian: Docker engine, busybox (workspace test image), PostgreSQL 15, git, npm (for opencode),
-#    the JDK's jmods (jlink makes the JRE base image the Dockerfile is tested on)
+#    nginx (the reverse-proxy test starts its own), the JDK's jmods (jlink makes the JRE base image the
+#    Dockerfile is tested on)
 JDK=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac || echo /usr/bin/javac)")")")}
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
@@ -20,6 +21,7 @@ command -v dockerd >/dev/null || need+=(docker.io)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
 command -v git >/dev/null || need+=(git)
 command -v npm >/dev/null || need+=(npm)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 [ -d "$JDK/jmods" ] || need+=(openjdk-17-jmods)
 if ((${#need[@]})); then
   log "apt-get install ${need[*]}"

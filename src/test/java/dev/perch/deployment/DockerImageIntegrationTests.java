@@ -28,7 +28,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Builds the project's {@code Dockerfile} with the local engine from the jar {@code ./mvnw package} just
  * made, on the local JRE base image {@code scripts/build-jre-image.sh} makes (nothing can be pulled), runs
- * it with its port published on 127.0.0.1 only, and checks what an operator relies on: it becomes ready,
+ * it with its port published on 127.0.0.1 only (hardened like the Helm chart's pod: read-only root, no
+ * capabilities), and checks what an operator relies on: it becomes ready,
  * serves the API with the token given at run time, runs as uid 10001 with its state on the volume, and
  * stops gracefully on {@code docker stop}.
  */
@@ -83,7 +84,9 @@ class DockerImageIntegrationTests {
 
 	@Test
 	void runsAsUid10001ServesTheApiAndStopsGracefully() throws Exception {
-		Docker.check(Duration.ofSeconds(60), "run", "-d", "--name", CONTAINER, "-p", "127.0.0.1::8080", "-e",
+		// hardened as the Helm chart runs it: read-only root with /tmp and the PERCH_HOME volume writable, no capabilities
+		Docker.check(Duration.ofSeconds(60), "run", "-d", "--name", CONTAINER, "-p", "127.0.0.1::8080", "--read-only",
+				"--tmpfs", "/tmp", "--cap-drop", "ALL", "--security-opt", "no-new-privileges", "-e",
 				"PERCH_SECURITY_TOKEN=" + TOKEN, IMAGE);
 		String published = Docker.check(Duration.ofSeconds(20), "port", CONTAINER, "8080/tcp").lines().findFirst()
 			.orElseThrow();

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -13,11 +14,18 @@ import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.env.YamlPropertySourceLoader;
+import org.springframework.core.io.ByteArrayResource;
 import org.yaml.snakeyaml.Yaml;
 
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import com.marcnuri.helm.TemplateCommand;
+
+import dev.perch.shared.web.SseProperties;
+import dev.perch.shared.web.TrustedProxiesProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -181,6 +189,18 @@ class HelmChartTests {
 		Map<String, Object> container = container(manifests);
 		assertThat(env(container).get("SPRING_CONFIG_ADDITIONAL_LOCATION")).isEqualTo("optional:file:/etc/perch/");
 		assertThat(mounts(container)).containsEntry("/etc/perch", "config");
+	}
+
+	@Test
+	void defaultSettingsBindAsPerchReadsThem() throws IOException {
+		String application = (String) at(render(template()).one("ConfigMap"), "data", "application.yaml");
+		var sources = new YamlPropertySourceLoader().load("application.yaml",
+				new ByteArrayResource(application.getBytes(StandardCharsets.UTF_8)));
+		Binder binder = new Binder(ConfigurationPropertySources.from(sources));
+
+		assertThat(binder.bindOrCreate("perch.web", TrustedProxiesProperties.class).trustedProxies())
+			.as("the chart trusts no proxy until told which").isEmpty();
+		assertThat(binder.bindOrCreate("perch.sse", SseProperties.class).heartbeat()).isEqualTo(Duration.ofSeconds(15));
 	}
 
 	@Test

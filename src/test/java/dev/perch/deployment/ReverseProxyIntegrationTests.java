@@ -226,7 +226,8 @@ class ReverseProxyIntegrationTests {
 		try (Socket socket = new Socket()) {
 			socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
 			socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5000);
-			socket.setSoTimeout(10_000);
+			// generous: springdoc builds the API description on its first request (several seconds on a loaded machine)
+			socket.setSoTimeout(30_000);
 			StringBuilder request = new StringBuilder("GET " + path + " HTTP/1.0\r\n");
 			headers.forEach((header, value) -> request.append(header).append(": ").append(value).append("\r\n"));
 			OutputStream out = socket.getOutputStream();

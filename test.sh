@@ -11,13 +11,18 @@ mkdir -p "$WORK"
 log() { echo "[test $(date +%T)] $*"; }
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-# 1. packages from Debian: Docker engine, busybox (workspace test image), PostgreSQL 15, git, npm (for opencode)
+# 1. packages from Debian: Docker engine, busybox (workspace test image), PostgreSQL 15, git, npm (for opencode),
+#    nginx (the reverse-proxy test starts its own), the JDK's jmods (jlink makes the JRE base image the
+#    Dockerfile is tested on)
+JDK=${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac || echo /usr/bin/javac)")")")}
 need=()
 command -v dockerd >/dev/null || need+=(docker.io)
 [ -x /bin/busybox ] || need+=(busybox-static)
 [ -x /usr/lib/postgresql/15/bin/postgres ] || need+=(postgresql-15)
 command -v git >/dev/null || need+=(git)
 command -v npm >/dev/null || need+=(npm)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
+[ -d "$JDK/jmods" ] || need+=(openjdk-17-jmods)
 if ((${#need[@]})); then
   log "apt-get install ${need[*]}"
   as_root apt-get update -q >/dev/null
@@ -32,8 +37,10 @@ if ! docker info >/dev/null 2>&1; then
   docker info >/dev/null 2>&1 || { tail -20 "$WORK/dockerd.log"; exit 1; }
 fi
 
-# 3. images, built locally (nothing can be pulled): busybox plus the glibc libraries dynamic binaries need
+# 3. images, built locally (nothing can be pulled): busybox plus the glibc libraries dynamic binaries need,
+#    and a JRE base image for the Dockerfile (a jlink'ed runtime of this JDK)
 scripts/build-test-image.sh "$WORK"
+PERCH_TEST_JDK=$JDK scripts/build-jre-image.sh "$WORK"
 
 # 4. the pinned OpenCode server from npm (opencode-ai), into a cache directory the tests find
 log "opencode: $(scripts/install-opencode.sh)"

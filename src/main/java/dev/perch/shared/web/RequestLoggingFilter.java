@@ -15,7 +15,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * One JSON line per request (method, path, status, duration), when {@code perch.web.request-logging=true}.
+ * One JSON line per request (method, path, status, duration, client address), when
+ * {@code perch.web.request-logging=true}. The client address is the peer's, or the one a trusted proxy forwarded.
  * Always registered and switched by the property rather than by a bean condition: conditions are fixed
  * at build time when {@code spring-boot:run} starts from ahead-of-time processed bean definitions.
  */
@@ -49,6 +50,10 @@ class RequestLoggingFilter implements WebFilter {
 		var status = exchange.getResponse().getStatusCode();
 		entry.put("status", status == null ? 200 : status.value());
 		entry.put("durationMs", (System.nanoTime() - started) / 1_000_000);
+		var client = exchange.getRequest().getRemoteAddress();
+		if (client != null) {
+			entry.put("client", client.getHostString());
+		}
 		return json.writeValueAsString(entry);
 	}
 

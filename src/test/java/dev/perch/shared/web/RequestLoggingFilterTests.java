@@ -55,6 +55,20 @@ class RequestLoggingFilterTests {
 	}
 
 	@Test
+	void namesTheClientAddress() {
+		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/workspaces")
+			.remoteAddress(new java.net.InetSocketAddress("192.0.2.7", 50123)));
+
+		new RequestLoggingFilter(JsonMapper.builder().build(), true).filter(exchange, served -> Mono.empty())
+			.block(Duration.ofSeconds(5));
+
+		assertThat(lines.list).singleElement()
+			.extracting(ILoggingEvent::getFormattedMessage)
+			.asString()
+			.endsWith(",\"client\":\"192.0.2.7\"}");
+	}
+
+	@Test
 	void writesNothingWhenDisabled() {
 		MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.get("/api/v1/workspaces"));
 

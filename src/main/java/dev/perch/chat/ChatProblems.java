@@ -13,6 +13,10 @@ final class ChatProblems {
 
 	static final ProblemType TURN_TIMEOUT = new ProblemType("turn-timeout", "The turn took too long", HttpStatus.GATEWAY_TIMEOUT);
 
+	/** A viewer read its stream too slowly to keep up (sent as the stream's final error event, never as a response status). */
+	static final ProblemType VIEWER_TOO_SLOW = new ProblemType("viewer-too-slow", "The viewer fell too far behind",
+			HttpStatus.TOO_MANY_REQUESTS);
+
 	private ChatProblems() {
 	}
 

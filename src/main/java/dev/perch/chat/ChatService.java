@@ -20,7 +20,6 @@ import dev.perch.opencode.OpenCodeSession;
 import dev.perch.opencode.OpenCodeLimits;
 import dev.perch.opencode.OpenCodeSettings.Limits;
 import dev.perch.opencode.SessionIds;
-import dev.perch.shared.SharedStream;
 import dev.perch.shared.settings.SettingType;
 import dev.perch.shared.web.ApiException;
 import dev.perch.shared.web.ProblemType;
@@ -52,9 +51,7 @@ class ChatService {
 
 	private final UsageRecorder usage;
 
-	private final Map<String, SessionFeed> feeds = lru(MAX_FEEDS);
-
-	private final Map<String, Flux<ChatEvent>> drivers = new ConcurrentHashMap<>();
+	private final SessionFeeds feeds;
 
 	private final Map<String, Turn> turns = lru(MAX_IDEMPOTENCY_KEYS);
 
@@ -69,6 +66,7 @@ class ChatService {
 		this.settings = settings;
 		this.workspaces = workspaces;
 		this.usage = usage;
+		this.feeds = new SessionFeeds(MAX_FEEDS, SessionFeed.VIEWER_BUFFER, () -> replayBuffer, this::read);
 	}
 
 	Mono<SessionResponse> create(String workspace, CreateSessionRequest request) {
@@ -103,17 +101,7 @@ class ChatService {
 	Mono<Flux<ChatEvent>> follow(String workspace, String sessionId, long lastEventId) {
 		return Mono.fromCallable(() -> SessionIds.check(sessionId))
 			.then(lookup(workspace, sessionId))
-			.map(session -> {
-				SessionFeed feed = feed(workspace, sessionId);
-				// the driver reads OpenCode for this session while the viewer stays; its failure ends the stream
-				// with an error event (marked by a negative id, replaced by the last real one). Cancelling the
-				// viewer cancels the driver subscription, so the last viewer gone closes the upstream stream.
-				Flux<ChatEvent> failures = driver(feed).ignoreElements().flux()
-					.onErrorResume(error -> Flux.just(new ChatEvent(-1, ChatEvent.ERROR, Problems.toMap(problem(error)))));
-				return Flux.merge(failures, feed.follow(lastEventId))
-					.takeUntil(event -> event.id() < 0)
-					.map(event -> event.id() >= 0 ? event : new ChatEvent(feed.lastId(), event.type(), event.data()));
-			});
+			.map(session -> feeds.get(workspace, sessionId).follow(lastEventId, error -> Problems.toMap(problem(error))));
 	}
 
 	/** Aborts the running turn; an unknown session is a 404 (OpenCode itself would say 200). */
@@ -136,12 +124,13 @@ class ChatService {
 
 	private Flux<ChatEvent> start(String workspace, OpenCodeSession session, SendMessageRequest request,
 			@Nullable String key, Limits limits) {
-		SessionFeed feed = feed(workspace, session.id());
+		SessionFeeds.Live live = feeds.get(workspace, session.id());
+		SessionFeed feed = live.feed();
 		String model = request.model() != null ? request.model() : sessionModels.get(session.id());
 		Prompt prompt = new Prompt(request.text(), model, request.agent());
 		String runningKey = workspace + "/" + session.id();
 		long start = feed.lastId();
-		Turn turn = new Turn(feed, start, Flux.defer(() -> run(workspace, session, feed, prompt, start, limits))
+		Turn turn = new Turn(feed, start, Flux.defer(() -> run(workspace, session, live, prompt, start, limits))
 			.then(Mono.fromRunnable(() -> running.remove(runningKey)))
 			.flux()
 			.cast(ChatEvent.class)
@@ -160,8 +149,9 @@ class ChatService {
 	}
 
 	/** The turn: listen first, then send once the event stream is open; end at done/error or a bound. */
-	private Flux<ChatEvent> run(String workspace, OpenCodeSession session, SessionFeed feed, Prompt prompt,
+	private Flux<ChatEvent> run(String workspace, OpenCodeSession session, SessionFeeds.Live live, Prompt prompt,
 			long start, Limits limits) {
+		SessionFeed feed = live.feed();
 		Flux<ChatEvent> watched = feed.live()
 			.filter(event -> event.id() > start && event.output())
 			.timeout(reactor.core.publisher.Mono.delay(limits.firstEventTimeout()), event -> Flux.never())
@@ -173,7 +163,7 @@ class ChatService {
 			.timeout(limits.connectTimeout())
 			.then(client.prompt(session.id(), session.directory(), prompt.text(), prompt.model(), prompt.agent()))
 			.then(Mono.empty()));
-		return Flux.merge(watched, driver(feed).ignoreElements(), send)
+		return Flux.merge(watched, live.driver().ignoreElements().cast(ChatEvent.class), send)
 			.takeUntil(ChatEvent::terminal)
 			.onErrorResume(error -> giveUp(workspace, session, feed, error));
 	}
@@ -208,31 +198,27 @@ class ChatService {
 	}
 
 	/**
-	 * The session's events from OpenCode, read once however many turns and viewers watch: the first to
-	 * subscribe takes a lease on the server and joins its event stream, the last to leave gives both back.
+	 * Reads the session's events from OpenCode into its feed; subscribed once however many turns and viewers
+	 * watch (see {@link SessionFeeds}): the first to subscribe takes a lease on the server and joins its event
+	 * stream, the last to leave gives both back. The feed numbers, buffers and fans out each event as it is
+	 * accepted; only usage records wait here, stored one after the other before the next event is read.
 	 */
-	private Flux<ChatEvent> driver(SessionFeed feed) {
-		return drivers.computeIfAbsent(feed.workspace + "/" + feed.sessionId, key -> new SharedStream<>(servers
-			.use(feed.workspace, OpenCodeClient::events)
+	private Flux<Void> read(SessionFeed feed) {
+		return servers.use(feed.workspace, OpenCodeClient::events)
 			.filter(event -> feed.sessionId.equals(event.sessionId()))
-			.concatMap(event -> accept(feed, event)))
-			.flux());
+			.concatMap(event -> accept(feed, event));
 	}
 
-	private Flux<ChatEvent> accept(SessionFeed feed, OpenCodeEvent event) {
-		List<TurnUsage> records = new java.util.ArrayList<>();
-		List<ChatEvent> events = feed.accept(event, records);
+	private Mono<Void> accept(SessionFeed feed, OpenCodeEvent event) {
+		List<TurnUsage> records = new java.util.ArrayList<>(0);
+		feed.accept(event, records);
+		if (records.isEmpty()) {
+			return Mono.empty();
+		}
 		return Flux.fromIterable(records)
 			.concatMap(record -> usage.record(record).onErrorResume(e -> Mono.fromRunnable(
 					() -> log.warn("Usage record {} was not stored: {}", record.dedupeKey(), e.toString()))))
-			.thenMany(Flux.fromIterable(events));
-	}
-
-	private SessionFeed feed(String workspace, String sessionId) {
-		synchronized (feeds) {
-			return feeds.computeIfAbsent(workspace + "/" + sessionId,
-					key -> new SessionFeed(workspace, sessionId, () -> replayBuffer));
-		}
+			.then();
 	}
 
 	private void remember(String sessionId, @Nullable String model) {

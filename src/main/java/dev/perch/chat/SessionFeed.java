@@ -14,7 +14,9 @@ import org.springframework.http.ProblemDetail;
 import dev.perch.opencode.OpenCodeEvent;
 import dev.perch.opencode.OpenCodeEvent.AssistantMessage;
 import dev.perch.shared.web.Problems;
+import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
 /**
@@ -29,11 +31,16 @@ final class SessionFeed {
 
 	private static final int MEMORY = 512;
 
+	/** Events a viewer may fall behind before it is ended with {@code viewer-too-slow}. */
+	static final int VIEWER_BUFFER = 4096;
+
 	final String workspace;
 
 	final String sessionId;
 
 	private final IntSupplier capacity;
+
+	private final int viewerBuffer;
 
 	private final ArrayDeque<ChatEvent> buffer = new ArrayDeque<>();
 
@@ -60,9 +67,14 @@ final class SessionFeed {
 	private final Map<String, Boolean> completedMessages = bounded();
 
 	SessionFeed(String workspace, String sessionId, IntSupplier capacity) {
+		this(workspace, sessionId, capacity, VIEWER_BUFFER);
+	}
+
+	SessionFeed(String workspace, String sessionId, IntSupplier capacity, int viewerBuffer) {
 		this.workspace = workspace;
 		this.sessionId = sessionId;
 		this.capacity = capacity;
+		this.viewerBuffer = viewerBuffer;
 	}
 
 	/** The id of the newest event so far (0 before the first). */
@@ -70,29 +82,46 @@ final class SessionFeed {
 		return lastId;
 	}
 
-	/** Buffered events after {@code afterId}, then live ones, without gaps or repeats. */
+	/**
+	 * Buffered events after {@code afterId}, then live ones, without gaps or repeats. An id this feed never
+	 * reached (from before a restart, or from a feed that was forgotten) counts as "now". A viewer that falls
+	 * more than {@code viewerBuffer} events behind gets a final {@code error} event ({@code viewer-too-slow})
+	 * after the events it was still owed, and its stream ends; the feed and its other viewers go on.
+	 */
 	Flux<ChatEvent> follow(long afterId) {
 		return Flux.defer(() -> {
 			Flux<ChatEvent> later = live.asFlux();
-			List<ChatEvent> missed = since(afterId);
-			long last = missed.isEmpty() ? afterId : missed.get(missed.size() - 1).id();
-			return Flux.fromIterable(missed).concatWith(later.filter(event -> event.id() > last));
-		}).onBackpressureBuffer(4096);
+			List<ChatEvent> missed = new ArrayList<>();
+			long last = since(afterId, missed);
+			long[] overflowAt = { 0 };
+			return Flux.fromIterable(missed).concatWith(later.filter(event -> event.id() > last))
+				.onBackpressureBuffer(viewerBuffer, event -> overflowAt[0] = event.id())
+				.onErrorResume(Exceptions::isOverflow, error -> Mono.just(tooSlow(overflowAt[0] - 1)));
+		});
 	}
 
 	/** New events only. */
 	Flux<ChatEvent> live() {
-		return live.asFlux().onBackpressureBuffer(4096);
+		return live.asFlux().onBackpressureBuffer(VIEWER_BUFFER);
 	}
 
-	private synchronized List<ChatEvent> since(long afterId) {
-		List<ChatEvent> missed = new ArrayList<>();
+	/** Adds the buffered events after {@code afterId} to {@code missed}; answers the id the live events continue after. */
+	private synchronized long since(long afterId, List<ChatEvent> missed) {
+		long from = Math.min(afterId, lastId);
 		for (ChatEvent event : buffer) {
-			if (event.id() > afterId) {
+			if (event.id() > from) {
 				missed.add(event);
 			}
 		}
-		return missed;
+		return missed.isEmpty() ? from : missed.get(missed.size() - 1).id();
+	}
+
+	private ChatEvent tooSlow(long lastDelivered) {
+		ProblemDetail problem = Problems.of(ChatProblems.VIEWER_TOO_SLOW, "This stream fell more than " + viewerBuffer
+				+ " events behind the session and was ended; reconnect with Last-Event-ID " + lastDelivered
+				+ " to continue from the replay buffer.");
+		problem.setProperty("lastEventId", lastDelivered);
+		return new ChatEvent(lastDelivered, ChatEvent.ERROR, Problems.toMap(problem));
 	}
 
 	/** Numbers the event, keeps it, and sends it to every live viewer. */

@@ -4,15 +4,17 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.TimeoutException;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.codec.CodecException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
-import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.web.reactive.function.client.ClientResponse;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
@@ -20,6 +22,7 @@ import org.springframework.web.reactive.function.client.WebClientRequestExceptio
 import dev.perch.opencode.OpenCodeSettings.Limits;
 import dev.perch.opencode.wire.CreateSessionJson;
 import dev.perch.opencode.wire.EventReader;
+import dev.perch.opencode.wire.EventStreamDecoder;
 import dev.perch.opencode.wire.HealthJson;
 import dev.perch.opencode.wire.PromptJson;
 import dev.perch.opencode.wire.SessionJson;
@@ -40,8 +43,8 @@ public class OpenCodeClient {
 
 	private static final Logger log = LoggerFactory.getLogger(OpenCodeClient.class);
 
-	private static final ParameterizedTypeReference<ServerSentEvent<String>> SSE = new ParameterizedTypeReference<>() {
-	};
+	/** An event of OpenCode's stream larger than this is skipped (a tool's output can be large). */
+	private static final int MAX_EVENT_SIZE = 16 * 1024 * 1024;
 
 	private static final String DIRECTORY_HEADER = "x-opencode-directory";
 
@@ -165,8 +168,7 @@ public class OpenCodeClient {
 	private Flux<OpenCodeEvent> stream(Limits limits) {
 		return Flux.usingWhen(Mono.fromSupplier(StreamConnection::new), this::open, connection -> Mono.empty(),
 				(connection, error) -> Mono.empty(), StreamConnection::close)
-			.mapNotNull(ServerSentEvent::data)
-			.concatMapIterable(data -> reader.read(data).stream().toList())
+			.concatMapIterable(this::read)
 			.concatWith(Flux.error(() -> OpenCodeException.unavailable("the event stream ended", new java.io.EOFException())))
 			.timeout(Mono.delay(limits.connectTimeout()), event -> Mono.delay(limits.idleTimeout()))
 			.onErrorMap(e -> translate(e, "on the event stream", limits.idleTimeout()))
@@ -174,14 +176,30 @@ public class OpenCodeClient {
 			.doFinally(signal -> log.debug("Event stream closed ({})", signal));
 	}
 
-	private Flux<ServerSentEvent<String>> open(StreamConnection connection) {
+	/** The events of the data received in one go (those Perch does not act on are left out). */
+	private List<OpenCodeEvent> read(List<String> data) {
+		List<OpenCodeEvent> events = new ArrayList<>(data.size());
+		for (String each : data) {
+			reader.read(each).ifPresent(events::add);
+		}
+		return events;
+	}
+
+	/**
+	 * The data of the events in each chunk of the body as it arrives, split by the connection's own decoder
+	 * (one per subscription); every chunk is decoded and released as it comes, none is queued.
+	 */
+	private Flux<List<String>> open(StreamConnection connection) {
 		return web.get()
 			.uri("/global/event")
 			.accept(MediaType.TEXT_EVENT_STREAM)
 			.httpRequest(request -> connection.opened(request.getNativeRequest()))
-			.exchangeToFlux(response -> response.statusCode().is2xxSuccessful() ? response.bodyToFlux(SSE)
+			.exchangeToFlux(response -> response.statusCode().is2xxSuccessful()
+					? response.bodyToFlux(DataBuffer.class).map(connection.decoder::decode)
 					: response.releaseBody().thenMany(Flux.error(OpenCodeException.upstream("the event stream", response.statusCode().value()))));
 	}
+
+
 
 	private static Mono<OpenCodeSession> sessionBody(ClientResponse response, String id, String what) {
 		HttpStatusCode status = response.statusCode();
@@ -261,6 +279,8 @@ public class OpenCodeClient {
 	 * never ends, so that connection would stay open (reading heartbeats) for good.
 	 */
 	private static final class StreamConnection {
+
+		final EventStreamDecoder decoder = new EventStreamDecoder(MAX_EVENT_SIZE);
 
 		private volatile @Nullable Object request;
 

@@ -48,6 +48,11 @@ public final class SharedStream<T> {
 		});
 	}
 
+	/** Whether anyone is subscribed now (so the source is, or is being, subscribed). */
+	public synchronized boolean active() {
+		return current != null;
+	}
+
 	private synchronized Connection join() {
 		Connection connection = current;
 		if (connection == null) {

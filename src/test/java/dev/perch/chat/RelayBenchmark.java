@@ -2,6 +2,7 @@ package dev.perch.chat;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -17,6 +18,8 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.core.io.buffer.DataBuffer;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
 import org.springframework.http.codec.ServerSentEvent;
@@ -32,6 +35,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.netty.http.client.HttpClient;
 import reactor.netty.resources.ConnectionProvider;
+import reactor.netty.resources.LoopResources;
 
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -55,7 +59,13 @@ class RelayBenchmark {
 
 	private static final FakeModel model = new FakeModel();
 
+	private static final LoopResources DIRECT_LOOP = LoopResources.create("bench-direct", 1, true);
+
+	private static final LoopResources VIEWER_LOOP = LoopResources.create("bench-viewer", 1, true);
+
 	private static final String WS = "bench";
+
+	private static final java.util.regex.Pattern FIRST_ID = java.util.regex.Pattern.compile("(?m)^id:(\\d+)\\r?\\n");
 
 	@LocalServerPort
 	private int port;
@@ -69,6 +79,8 @@ class RelayBenchmark {
 	@AfterAll
 	static void stop() {
 		model.close();
+		DIRECT_LOOP.dispose();
+		VIEWER_LOOP.dispose();
 		if (pool != null) {
 			pool.dispose();
 		}
@@ -218,22 +230,26 @@ class RelayBenchmark {
 		Map<String, Long> upstream = new java.util.concurrent.ConcurrentSkipListMap<>();
 		java.util.concurrent.atomic.AtomicReference<String> lastRelayed = new java.util.concurrent.atomic.AtomicReference<>("none");
 		Sinks.Empty<Void> perchOpen = Sinks.empty();
-		Mono<List<Arrival>> relayed = perch.get().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/events", WS, session)
+		// every event is kept and only afterwards filtered by the turn's first id: filtering on arrival raced with
+		// the POST stream telling that id (a delta that came first on this stream was dropped, shifting the matching)
+		Mono<List<Stamped>> relayed = reader(VIEWER_LOOP, "http://127.0.0.1:" + port).get()
+			.uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/events", WS, session).headers(headers -> headers.setBearerAuth("test-token"))
 			.accept(MediaType.TEXT_EVENT_STREAM).retrieve().bodyToFlux(RAW)
 			.map(event -> new Stamped(System.nanoTime(), event))
 			.doOnNext(stamped -> perchOpen.tryEmitEmpty())
-			.filter(stamped -> stamped.event().id() != null && Long.parseLong(stamped.event().id()) >= firstTurnEvent.get())
-			.takeUntil(stamped -> "done".equals(stamped.event().event()) || "error".equals(stamped.event().event()))
+			// a viewer without Last-Event-ID first gets the replay buffer (earlier turns, their done): only this
+			// turn's end ends it (its done comes a whole turn after the first id, so that id is known by then)
+			.takeUntil(stamped -> ("done".equals(stamped.event().event()) || "error".equals(stamped.event().event()))
+					&& Long.parseLong(stamped.event().id()) >= firstTurnEvent.get())
 			.doOnNext(stamped -> lastRelayed.set(stamped.event().event() + " " + stamped.event().data()))
 			.filter(stamped -> "text.delta".equals(stamped.event().event()))
 			.collectList()
-			.map(list -> list.stream().map(Stamped::parse).toList())
 			.cache();
 		relayed.subscribe();
 		perchOpen.asMono().block(Duration.ofSeconds(60));
 
 		Sinks.Empty<Void> directOpen = Sinks.empty();
-		Mono<List<Arrival>> direct = WebClient.create("http://127.0.0.1:" + opencodePort()).get().uri("/global/event")
+		Mono<List<Arrival>> direct = reader(DIRECT_LOOP, "http://127.0.0.1:" + opencodePort()).get().uri("/global/event")
 			.accept(MediaType.TEXT_EVENT_STREAM).retrieve().bodyToFlux(RAW)
 			.map(event -> new Stamped(System.nanoTime(), event))
 			.doOnNext(stamped -> directOpen.tryEmitEmpty())
@@ -251,16 +267,33 @@ class RelayBenchmark {
 
 		String reply = java.util.stream.IntStream.range(0, chunks).mapToObj(i -> String.format("w%05d ", i))
 			.collect(java.util.stream.Collectors.joining());
+		// the turn's own stream (Perch serves it as a second viewer) is read as raw bytes: decoding it would put
+		// a second SSE reader's cost into this JVM on Perch's side only; only the turn's first event id is read
+		long gcBefore = gcCount();
+		long gcTimeBefore = gcMillis();
+		StringBuilder head = new StringBuilder();
 		perch.post().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages", WS, session)
 			.contentType(MediaType.APPLICATION_JSON)
 			.bodyValue(Map.of("text", "relay [[fake:reply=" + reply + "]] [[fake:chunks=" + chunks + "]] [[fake:delay_ms=" + delayMs + "]]"))
-			.retrieve().bodyToFlux(RAW)
-			.filter(event -> event.id() != null)
-			.doOnNext(event -> firstTurnEvent.compareAndSet(Long.MAX_VALUE, Long.parseLong(event.id())))
+			.retrieve().bodyToFlux(DataBuffer.class)
+			.doOnNext(buffer -> {
+				if (firstTurnEvent.get() == Long.MAX_VALUE) {
+					head.append(buffer.toString(StandardCharsets.UTF_8));
+					java.util.regex.Matcher id = FIRST_ID.matcher(head);
+					if (id.find()) {
+						firstTurnEvent.set(Long.parseLong(id.group(1)));
+					}
+				}
+				DataBufferUtils.release(buffer);
+			})
 			.blockLast(Duration.ofMinutes(5));
+		assertThat(firstTurnEvent.get()).as("the turn's stream named its first event").isLessThan(Long.MAX_VALUE);
 
 		Map<String, Long> directAt = byPartPosition(direct.block(Duration.ofMinutes(1)), Arrival::directPart);
-		Map<String, Long> perchAt = byPartPosition(relayed.block(Duration.ofMinutes(1)), Arrival::perchPart);
+		List<Arrival> turnDeltas = relayed.block(Duration.ofMinutes(1)).stream()
+			.filter(stamped -> Long.parseLong(stamped.event().id()) >= firstTurnEvent.get())
+			.map(Stamped::parse).toList();
+		Map<String, Long> perchAt = byPartPosition(turnDeltas, Arrival::perchPart);
 		List<Long> added = new ArrayList<>();
 		directAt.forEach((key, at) -> {
 			Long relayedAt = perchAt.get(key);
@@ -272,10 +305,23 @@ class RelayBenchmark {
 		double directRate = rate(directAt.values());
 		double perchRate = rate(perchAt.values());
 		System.out.printf("BENCH relay %s deltas direct=%d perch=%d matched=%d added-latency p50=%.2fms p99=%.2fms max=%.2fms "
-				+ "rate direct=%.0f/s perch=%.0f/s perch/direct=%.1f%% load-before=[%s] load-after=[%s] perch-last-event=%.300s%n", label,
+				+ "rate direct=%.0f/s perch=%.0f/s perch/direct=%.1f%% gc=%d (%d ms) load-before=[%s] load-after=[%s] perch-last-event=%.300s%n", label,
 				directAt.size(), perchAt.size(), added.size(), percentile(added, 0.50), percentile(added, 0.99),
-				percentile(added, 1.0), directRate, perchRate, 100 * perchRate / directRate, before, load(), lastRelayed.get());
+				percentile(added, 1.0), directRate, perchRate, 100 * perchRate / directRate, gcCount() - gcBefore,
+				gcMillis() - gcTimeBefore, before, load(), lastRelayed.get());
 		System.out.printf("BENCH relay %s upstream-bytes-by-type=%s%n", label, upstream);
+	}
+
+	/**
+	 * A client for one of the two measured readers, on an event-loop thread of its own. On the shared default
+	 * loops (those of Perch's own client of OpenCode) a reader could land on the thread that runs Perch's relay
+	 * and wait behind it (a direct reader stamped deltas a second after Perch's viewer did), which measured the
+	 * loop assignment, not the relay. Both readers get the same kind of thread, so neither is favoured.
+	 */
+	private static WebClient reader(LoopResources loop, String baseUrl) {
+		return WebClient.builder().baseUrl(baseUrl)
+			.clientConnector(new ReactorClientHttpConnector(HttpClient.create(ConnectionProvider.newConnection()).runOn(loop)))
+			.build();
 	}
 
 	/** Arrival times keyed by {@code partId#n}, n counting the deltas of that part in arrival order. */
@@ -298,6 +344,15 @@ class RelayBenchmark {
 
 	private static double percentile(List<Long> sorted, double p) {
 		return sorted.isEmpty() ? Double.NaN : sorted.get(Math.min(sorted.size() - 1, (int) (sorted.size() * p))) / 1e6;
+	}
+
+	/** Collections of the JVM so far (Perch, OpenCode's fake model and both readers share it). */
+	private static long gcCount() {
+		return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionCount())).sum();
+	}
+
+	private static long gcMillis() {
+		return ManagementFactory.getGarbageCollectorMXBeans().stream().mapToLong(gc -> Math.max(0, gc.getCollectionTime())).sum();
 	}
 
 	private static String load() {

@@ -126,6 +126,43 @@ class SessionFeedTests {
 		assertThat(accept(idle())).as("the failed turn was reset").isEmpty();
 	}
 
+	@Test
+	void treatsAnIdTheFeedNeverReachedAsNowSoNewEventsAreNotSkipped() {
+		feed.append("text.delta", Map.of("text", "a"));
+
+		StepVerifier.create(feed.follow(500).take(1))
+			.then(() -> feed.append("text.delta", Map.of("text", "b")))
+			.assertNext(event -> assertThat(event.id()).as("an id from before a restart").isEqualTo(2))
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+	}
+
+	@Test
+	void endsAViewerThatFellTooFarBehindWithViewerTooSlowWhileOtherViewersGoOn() {
+		SessionFeed small = new SessionFeed("ws", SESSION, () -> 100, 4);
+		List<ChatEvent> other = new ArrayList<>();
+		small.follow(0).subscribe(other::add);
+
+		StepVerifier.create(small.follow(0), 0)
+			.then(() -> {
+				for (int i = 0; i < 10; i++) {
+					small.append("text.delta", Map.of("text", "x" + i));
+				}
+			})
+			.thenRequest(100)
+			.assertNext(event -> assertThat(event.id()).isEqualTo(1))
+			.expectNextCount(3)
+			.assertNext(event -> {
+				assertThat(event.type()).isEqualTo("error");
+				assertThat(event.id()).as("the last event this viewer got").isEqualTo(4);
+				assertThat(data(event)).containsEntry("type", "https://perch.dev/problems/viewer-too-slow")
+					.containsEntry("lastEventId", 4L);
+			})
+			.expectComplete()
+			.verify(Duration.ofSeconds(5));
+		assertThat(other).extracting(ChatEvent::id).containsExactly(1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L, 10L);
+	}
+
 	private List<ChatEvent> accept(OpenCodeEvent... events) {
 		List<ChatEvent> out = new ArrayList<>();
 		for (OpenCodeEvent event : events) {

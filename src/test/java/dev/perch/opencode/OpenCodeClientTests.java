@@ -217,7 +217,10 @@ class OpenCodeClientTests {
 	@Test
 	void sharesOneUpstreamConnectionBetweenSubscribersAndClosesItAfterTheLast() throws InterruptedException {
 		String events = OpenCodeFixtures.connected() + OpenCodeFixtures.event("server.heartbeat", "{}");
-		server.enqueue(stream(events).newBuilder().onResponseEnd(SocketEffect.Stall.INSTANCE).build());
+		// the first answer waits a little: all three must have joined before any of them has its two events and
+		// leaves (on a loaded machine the first could otherwise finish, close the stream, and the next open another)
+		server.enqueue(stream(events).newBuilder().headersDelay(500, TimeUnit.MILLISECONDS)
+			.onResponseEnd(SocketEffect.Stall.INSTANCE).build());
 		server.enqueue(stream(events).newBuilder().onResponseEnd(SocketEffect.Stall.INSTANCE).build());
 		StepVerifier.create(Flux.merge(client.events().take(2), client.events().take(2), client.events().take(2)))
 			.expectNextCount(6)

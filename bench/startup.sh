@@ -11,7 +11,7 @@ for i in $(seq "$runs"); do
   home=$(mktemp -d); log="$home/run.log"
   PERCH_HOME="$home" PERCH_PORT=$port SERVER_ADDRESS=127.0.0.1 setsid ./mvnw -q -o spring-boot:run "$@" >"$log" 2>&1 &
   pid=$!
-  for _ in $(seq 600); do grep -q -E 'Started PerchApplication|APPLICATION FAILED|BUILD FAILURE' "$log" && break; sleep 0.1; done
+  for _ in $(seq 1800); do grep -q -E 'Started PerchApplication|APPLICATION FAILED|BUILD FAILURE' "$log" && break; sleep 0.1; done
   line=$(grep -o -E 'Started PerchApplication in [0-9.]+ seconds \(process running for [0-9.]+\)' "$log" || echo "failed: see $log")
   ready=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/actuator/health/readiness" || true)
   echo "run $i: $line; readiness $ready; load $(cut -d' ' -f1 /proc/loadavg)"

@@ -3,6 +3,7 @@ package dev.perch.session;
 import java.util.Locale;
 import java.util.Map;
 
+import dev.perch.session.internal.SessionProblems;
 import dev.perch.shared.web.ApiException;
 
 /** The agents whose sessions Perch reads; {@link #json()} is the name in paths and JSON. */

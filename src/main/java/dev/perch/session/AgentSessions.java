@@ -19,6 +19,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
+import dev.perch.session.internal.AgentReader;
+import dev.perch.session.internal.SessionIndex;
+import dev.perch.session.internal.SessionMeta;
+import dev.perch.session.internal.SessionMetaRepository;
+import dev.perch.session.internal.SessionProblems;
+import dev.perch.session.internal.SessionProperties;
+import dev.perch.session.internal.SessionSource;
 import dev.perch.shared.web.ApiException;
 import dev.perch.workspace.WorkspaceNotFoundException;
 import dev.perch.workspace.WorkspaceService;

@@ -19,6 +19,11 @@ import java.util.Objects;
 import dev.perch.session.agent.claude.ClaudeReader;
 import dev.perch.session.agent.codex.CodexReader;
 import dev.perch.session.agent.opencode.OpenCodeReader;
+import dev.perch.session.internal.AgentReader;
+import dev.perch.session.internal.SessionProperties;
+import dev.perch.session.internal.UsageFile;
+import dev.perch.session.internal.UsagePosition;
+import dev.perch.session.internal.UsageRead;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Real transcripts (Claude Code 2.1.331, Codex 0.169.0, OpenCode 1.18.33) copied into a workspace home. */

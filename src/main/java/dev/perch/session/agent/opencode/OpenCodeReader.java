@@ -26,20 +26,20 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
 import dev.perch.session.Agent;
-import dev.perch.session.AgentReader;
 import dev.perch.session.MessagePage;
 import dev.perch.session.MessagePart;
 import dev.perch.session.MessageUsage;
 import dev.perch.session.SessionMessage;
-import dev.perch.session.SessionSource;
-import dev.perch.session.SessionSummary;
 import dev.perch.session.UsageEntry;
-import dev.perch.session.UsageFile;
-import dev.perch.session.UsagePosition;
-import dev.perch.session.UsageRead;
 import dev.perch.session.agent.HomePaths;
 import dev.perch.session.agent.Json;
 import dev.perch.session.agent.Texts;
+import dev.perch.session.internal.AgentReader;
+import dev.perch.session.internal.SessionSource;
+import dev.perch.session.internal.SessionSummary;
+import dev.perch.session.internal.UsageFile;
+import dev.perch.session.internal.UsagePosition;
+import dev.perch.session.internal.UsageRead;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import org.springframework.util.unit.DataSize;
 
+import dev.perch.session.MessagePage;
 import dev.perch.support.TestDatabase;
 
 import static dev.perch.session.SessionFixtures.*;

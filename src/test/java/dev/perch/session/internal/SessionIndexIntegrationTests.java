@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,6 +16,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.util.unit.DataSize;
 
+import dev.perch.session.Agent;
+import dev.perch.session.MessagePage;
 import dev.perch.support.TestDatabase;
 
 import static dev.perch.session.SessionFixtures.*;

@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -9,10 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.r2dbc.core.DatabaseClient.GenericExecuteSpec;
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.stereotype.Repository;
 
+import dev.perch.session.Agent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 

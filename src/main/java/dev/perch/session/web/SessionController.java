@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.web;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpStatus;
@@ -13,6 +13,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
+import dev.perch.session.AgentSession;
+import dev.perch.session.AgentSessions;
+import dev.perch.session.MessagePage;
+import dev.perch.session.SessionPage;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;

@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -12,6 +12,8 @@ import java.util.HexFormat;
 import java.util.Objects;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.perch.session.Agent;
 
 /**
  * How far the usage collector read one agent file of a workspace (a row of {@code usage_collection_file}):

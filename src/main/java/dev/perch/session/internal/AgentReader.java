@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,6 +6,10 @@ import java.util.List;
 import java.util.Optional;
 
 import org.jspecify.annotations.Nullable;
+
+import dev.perch.session.Agent;
+import dev.perch.session.MessagePage;
+import dev.perch.session.UsageEntry;
 
 /**
  * Reads one agent's sessions from a workspace home. Implemented once per agent in the internal

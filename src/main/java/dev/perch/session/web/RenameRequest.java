@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.web;
 
 import org.jspecify.annotations.Nullable;
 

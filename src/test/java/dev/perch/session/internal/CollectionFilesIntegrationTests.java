@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +10,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.r2dbc.core.DatabaseClient;
 
+import dev.perch.session.Agent;
 import dev.perch.support.TestDatabase;
 import reactor.test.StepVerifier;
 

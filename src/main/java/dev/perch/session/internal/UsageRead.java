@@ -1,6 +1,8 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.util.List;
+
+import dev.perch.session.UsageEntry;
 
 /**
  * What a reader found in the files it was asked to read.

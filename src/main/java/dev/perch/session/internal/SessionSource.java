@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.nio.file.Path;
 

@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -11,7 +11,7 @@ import org.springframework.data.repository.reactive.ReactiveCrudRepository;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-interface SessionMetaRepository extends ReactiveCrudRepository<SessionMeta, Long> {
+public interface SessionMetaRepository extends ReactiveCrudRepository<SessionMeta, Long> {
 
 	Flux<SessionMeta> findByWorkspace(String workspace);
 

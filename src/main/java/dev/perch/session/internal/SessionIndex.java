@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -20,6 +20,7 @@ import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
+import dev.perch.session.Agent;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -32,7 +33,7 @@ import reactor.core.scheduler.Schedulers;
  * of a session the index lacks re-scans at once.
  */
 @Component
-class SessionIndex {
+public class SessionIndex {
 
 	private static final Logger log = LoggerFactory.getLogger(SessionIndex.class);
 
@@ -62,7 +63,7 @@ class SessionIndex {
 		this.clock = clock;
 	}
 
-	AgentReader reader(Agent agent) {
+	public AgentReader reader(Agent agent) {
 		AgentReader reader = readers.get(agent);
 		if (reader == null) {
 			throw new IllegalStateException("no reader for " + agent);
@@ -74,7 +75,7 @@ class SessionIndex {
 	 * Makes sure the workspace has been indexed once; later changes are picked up in the background
 	 * ({@link #refreshKnown}), so a list is served from the index without touching the files.
 	 */
-	Mono<Void> indexed(String workspace, Path home) {
+	public Mono<Void> indexed(String workspace, Path home) {
 		return Mono.defer(() -> {
 			known.put(workspace, home);
 			return lastRefresh.containsKey(workspace) ? Mono.empty() : refreshNow(workspace, home);
@@ -102,7 +103,7 @@ class SessionIndex {
 	}
 
 	/** Refreshes now, or joins the refresh of this workspace already running. */
-	Mono<Void> refreshNow(String workspace, Path home) {
+	public Mono<Void> refreshNow(String workspace, Path home) {
 		return Mono.defer(() -> running.computeIfAbsent(workspace, key -> scan(workspace, home)
 			.doFinally(signal -> running.remove(workspace))
 			.cache()));

@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -27,7 +27,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Service;
 
-import dev.perch.session.CollectionFingerprints.Fingerprint;
+import dev.perch.session.Agent;
+import dev.perch.session.UsageEntry;
+import dev.perch.session.internal.CollectionFingerprints.Fingerprint;
 import dev.perch.shared.settings.Setting;
 import dev.perch.shared.settings.SettingType;
 import dev.perch.shared.settings.Settings;

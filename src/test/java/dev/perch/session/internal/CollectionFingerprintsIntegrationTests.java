@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.springframework.r2dbc.core.DatabaseClient;
 
-import dev.perch.session.CollectionFingerprints.Fingerprint;
+import dev.perch.session.internal.CollectionFingerprints.Fingerprint;
 import dev.perch.support.TestDatabase;
 import reactor.test.StepVerifier;
 

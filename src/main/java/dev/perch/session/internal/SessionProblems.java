@@ -1,4 +1,4 @@
-package dev.perch.session;
+package dev.perch.session.internal;
 
 import org.springframework.http.HttpStatus;
 
@@ -17,7 +17,7 @@ public final class SessionProblems {
 	}
 
 	/** A user-supplied value fit to echo in a problem: control characters replaced, at most 80 characters. */
-	static String printable(String value) {
+	public static String printable(String value) {
 		String cleaned = value.codePoints()
 			.map(c -> Character.isISOControl(c) ? '?' : c)
 			.collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)

@@ -128,13 +128,14 @@ public class AgentSessions {
 
 	/**
 	 * Deletes the session and its row from the index: an OpenCode session through the workspace's running
-	 * OpenCode server when one runs (see {@link LiveOpenCode}), else from the agent's storage.
+	 * OpenCode server first when one runs (see {@link LiveOpenCode}), then from the agent's storage (for
+	 * OpenCode after its server: no rows are left to delete, but a copy in the pre-SQLite JSON files, which
+	 * the server does not read, is removed).
 	 */
 	public Mono<Void> delete(String workspace, String agent, String id) {
 		return locate(workspace, agent, id)
 			.flatMap(found -> deleteThroughServer(workspace, found)
-				.filter(Boolean::booleanValue)
-				.switchIfEmpty(blocking(() -> {
+				.then(blocking(() -> {
 					found.reader().delete(found.home(), found.source());
 					return true;
 				}))

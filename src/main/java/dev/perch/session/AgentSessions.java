@@ -151,16 +151,74 @@ public class AgentSessions {
 
 	/**
 	 * Sessions whose name, title or content contains {@code query}: fixed-string, case-insensitive, never a
-	 * regex or a shell; newest sessions first, at most {@code perch.sessions.max-search-results}.
+	 * regex or a shell; newest sessions first, at most {@code perch.sessions.max-search-results}. The search
+	 * stops opening sessions once {@code max-search-bytes} of transcripts or {@code max-search-time} are used
+	 * up, and says so: newest first, so what it kept are the most recent sessions.
 	 */
-	public Flux<SearchHit> search(String workspace, String query, @Nullable String agent) {
+	public Mono<SearchResults> search(String workspace, String query, @Nullable String agent) {
 		String needle = checkedQuery(query).toLowerCase(Locale.ROOT);
 		List<String> agents = agent == null ? ALL_AGENTS : List.of(Agent.parse(agent).json());
 		return workspaces.home(workspace)
-			.flatMapMany(home -> index.indexed(workspace, home)
-				.thenMany(Flux.defer(() -> repository.newestFirst(workspace, agents)))
-				.flatMapSequential(row -> match(home, row, needle), 2))
-			.take(properties.maxSearchResults());
+			.flatMap(home -> index.indexed(workspace, home)
+				.then(Mono.defer(() -> repository.newestFirst(workspace, agents).collectList()))
+				.flatMap(rows -> search(home, rows, query, needle)));
+	}
+
+	private Mono<SearchResults> search(Path home, List<SessionMeta> rows, String query, String needle) {
+		return Mono.defer(() -> {
+			SearchBudget budget = new SearchBudget(properties.maxSearchBytes().toBytes(),
+					clock.millis() + properties.maxSearchTime().toMillis(), clock);
+			return Flux.fromIterable(rows)
+				.takeWhile(budget::admit)
+				.flatMapSequential(row -> match(home, row, needle), 2)
+				.take(properties.maxSearchResults())
+				.collectList()
+				.map(hits -> new SearchResults(query, hits, budget.exhausted(), budget.admitted(), rows.size()));
+		});
+	}
+
+	/**
+	 * What one search may still spend: sessions are admitted, newest first, while the bytes of the
+	 * transcripts admitted so far are under the cap and the deadline has not passed. Per subscription.
+	 */
+	private static final class SearchBudget {
+
+		private final long maxBytes;
+
+		private final long deadline;
+
+		private final Clock clock;
+
+		private long bytes;
+
+		private int admitted;
+
+		private boolean exhausted;
+
+		SearchBudget(long maxBytes, long deadline, Clock clock) {
+			this.maxBytes = maxBytes;
+			this.deadline = deadline;
+			this.clock = clock;
+		}
+
+		synchronized boolean admit(SessionMeta row) {
+			if (bytes >= maxBytes || clock.millis() >= deadline) {
+				exhausted = true;
+				return false;
+			}
+			bytes += row.sourceSize();
+			admitted++;
+			return true;
+		}
+
+		synchronized boolean exhausted() {
+			return exhausted;
+		}
+
+		synchronized int admitted() {
+			return admitted;
+		}
+
 	}
 
 	private Mono<SearchHit> match(Path home, SessionMeta row, String needle) {

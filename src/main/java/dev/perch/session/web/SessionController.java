@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 import dev.perch.session.AgentSession;
 import dev.perch.session.AgentSessions;
 import dev.perch.session.MessagePage;
+import dev.perch.session.SearchResults;
 import dev.perch.session.SessionPage;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -56,10 +57,10 @@ class SessionController {
 	}
 
 	@GetMapping("/workspaces/{workspace}/sessions/search")
-	@Operation(summary = "Sessions whose name, title or content contains q (fixed string, case-insensitive)")
+	@Operation(summary = "Sessions whose name, title or content contains q (fixed string, case-insensitive), newest first; truncated when the byte or time budget stopped it")
 	Mono<SearchResults> search(@PathVariable String workspace, @RequestParam String q,
 			@RequestParam(required = false) @Nullable String agent) {
-		return sessions.search(workspace, q, agent).collectList().map(hits -> new SearchResults(q, hits));
+		return sessions.search(workspace, q, agent);
 	}
 
 	@GetMapping(SESSION)

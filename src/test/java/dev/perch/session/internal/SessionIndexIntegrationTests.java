@@ -36,7 +36,8 @@ class SessionIndexIntegrationTests {
 		SessionMetaRepository repository = database.migrated().repository(SessionMetaRepository.class);
 		Counting claude = new Counting(claude());
 		SessionIndex index = new SessionIndex(List.of(claude, codex(), opencode()), repository,
-				new SessionProperties(Duration.ofHours(1), DataSize.ofMegabytes(16), 200, 50), Clock.systemUTC());
+				new SessionProperties(Duration.ofHours(1), DataSize.ofMegabytes(16), 200, 50, DataSize.ofMegabytes(256),
+						Duration.ofSeconds(10)), Clock.systemUTC());
 		Path home = home(temp.resolve("home"));
 
 		index.refreshNow("ws", home).block(TIMEOUT);

@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
+import dev.perch.session.agent.opencode.OpenCodeReader;
 import dev.perch.session.internal.AgentReader;
 import dev.perch.session.internal.SessionIndex;
 import dev.perch.session.internal.SessionMeta;
@@ -58,9 +59,12 @@ public class AgentSessions {
 
 	private final ObjectProvider<LiveOpenCode> live;
 
+	private final OpenCodeReader openCode;
+
 	AgentSessions(WorkspaceService workspaces, SessionIndex index, SessionMetaRepository repository,
-			SessionProperties properties, Clock clock, ObjectProvider<LiveOpenCode> live) {
+			SessionProperties properties, Clock clock, ObjectProvider<LiveOpenCode> live, OpenCodeReader openCode) {
 		this.live = live;
+		this.openCode = openCode;
 		this.workspaces = workspaces;
 		this.index = index;
 		this.repository = repository;
@@ -98,8 +102,22 @@ public class AgentSessions {
 				.onErrorResume(WorkspaceNotFoundException.class, ex -> Mono.empty()));
 	}
 
+	/**
+	 * One session's metadata from the index; for an OpenCode session whose workspace's server runs, its
+	 * title, directory and times as that server answers them now (see {@link LiveOpenCode}).
+	 */
 	public Mono<AgentSession> get(String workspace, String agent, String id) {
-		return locate(workspace, agent, id).map(found -> found.row().toResponse());
+		return locate(workspace, agent, id).flatMap(found -> {
+			AgentSession indexed = found.row().toResponse();
+			LiveOpenCode server = server(found);
+			return server == null ? Mono.just(indexed)
+					: server.session(workspace, id).map(info -> OpenCodeReader.live(indexed, info)).defaultIfEmpty(indexed);
+		});
+	}
+
+	/** The running OpenCode server's implementation for an OpenCode session, null for other agents or without one. */
+	private @Nullable LiveOpenCode server(Located found) {
+		return found.agent() == Agent.OPENCODE ? live.getIfAvailable() : null;
 	}
 
 	/** Records that the user opened the session now (for {@link #recent}); reads never record it themselves. */
@@ -109,14 +127,24 @@ public class AgentSessions {
 			.flatMap(found -> repository.touch(found.row().id(), now).then(reload(found)));
 	}
 
-	/** A page of history from the tail: {@code before} is the cursor of the previous page, null for the newest. */
+	/**
+	 * A page of history from the tail: {@code before} is the cursor of the previous page, null for the newest.
+	 * The newest page of an OpenCode session whose workspace's server runs comes from that server (a running
+	 * turn changes it); older pages, and everything without a server, from storage, with the same cursors.
+	 */
 	public Mono<MessagePage> messages(String workspace, String agent, String id, int limit, @Nullable String before) {
-		return locate(workspace, agent, id).flatMap(found -> blocking(
-				() -> found.reader().messages(found.home(), found.source(), limit, before))
+		return locate(workspace, agent, id).flatMap(found -> newestFromServer(workspace, found, limit, before)
+			.switchIfEmpty(blocking(() -> found.reader().messages(found.home(), found.source(), limit, before)))
 			.onErrorMap(IllegalArgumentException.class, ex -> new ApiException(SessionProblems.INVALID_CURSOR,
 					"Parameter 'before' is not a cursor of this session's history; use the 'before' of a previous page.",
 					Map.of("before", SessionProblems.printable(String.valueOf(before)))))
 			.onErrorMap(NoSuchFileException.class, ex -> new SessionNotFoundException(workspace, found.agent(), id)));
+	}
+
+	private Mono<MessagePage> newestFromServer(String workspace, Located found, int limit, @Nullable String before) {
+		LiveOpenCode server = before == null ? server(found) : null;
+		return server == null ? Mono.empty()
+				: server.messages(workspace, found.row().sessionId(), limit + 1).map(answered -> openCode.page(answered, limit));
 	}
 
 	/** Sets (or, with null or blank, clears) the session's name in Perch; the agent's files are not touched. */
@@ -145,7 +173,7 @@ public class AgentSessions {
 
 	/** Empty when no server runs or it does not know the session (storage is then the place to delete from). */
 	private Mono<Boolean> deleteThroughServer(String workspace, Located found) {
-		LiveOpenCode server = found.agent() == Agent.OPENCODE ? live.getIfAvailable() : null;
+		LiveOpenCode server = server(found);
 		return server == null ? Mono.empty() : server.delete(workspace, found.row().sessionId());
 	}
 

@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -27,6 +28,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
 import dev.perch.session.Agent;
+import dev.perch.session.AgentSession;
 import dev.perch.session.MessagePage;
 import dev.perch.session.MessagePart;
 import dev.perch.session.MessageUsage;
@@ -488,6 +490,50 @@ public class OpenCodeReader implements AgentReader {
 				Instant.ofEpochMilli(created), Json.text(data, "modelID"), Json.text(data, "providerID"),
 				Json.number(tokens, "input"), Json.number(tokens, "output"), Json.number(cache, "read"),
 				Json.number(cache, "write"), 0, Json.number(tokens, "reasoning"), Json.decimal(data, "cost"));
+	}
+
+	/**
+	 * A page of history from the newest messages a running server answered ({@code {info, parts}}, up to
+	 * {@code limit + 1} of them): the newest {@code limit}, and when there were more, the same cursor the
+	 * database gives (the oldest message's creation time and id), so older pages are read from storage.
+	 */
+	public MessagePage page(List<JsonNode> answered, int limit) {
+		List<JsonNode> items = new ArrayList<>(answered);
+		items.sort(Comparator.<JsonNode>comparingLong(item -> Json.number(item.path("info").get("time"), "created"))
+			.thenComparing(item -> String.valueOf(Json.text(item.path("info"), "id"))));
+		boolean more = items.size() > limit;
+		List<SessionMessage> messages = new ArrayList<>(limit);
+		for (JsonNode item : items.subList(Math.max(0, items.size() - limit), items.size())) {
+			JsonNode info = item.path("info");
+			List<MessagePart> parts = new ArrayList<>();
+			for (JsonNode part : item.path("parts")) {
+				if (part.isObject()) {
+					parts.addAll(normalise(json, part));
+				}
+			}
+			messages.add(toMessage(String.valueOf(Json.text(info, "id")), Json.number(info.get("time"), "created"),
+					info.isObject() ? info : null, parts));
+		}
+		SessionMessage oldest = messages.isEmpty() ? null : messages.get(0);
+		return new MessagePage(messages, more && oldest != null && oldest.timestamp() != null
+				? oldest.timestamp().toEpochMilli() + ":" + oldest.id() : null);
+	}
+
+	/**
+	 * The indexed session with what a running server answers for it ({@code GET /session/{id}}): its title,
+	 * directory and times as they are now (the index can be one refresh behind); the rest from the index.
+	 */
+	public static AgentSession live(AgentSession indexed, JsonNode info) {
+		String title = Texts.oneLine(Json.text(info, "title"), Texts.TITLE);
+		String directory = Json.text(info, "directory");
+		JsonNode time = info.get("time");
+		long created = Json.number(time, "created");
+		long updated = Json.number(time, "updated");
+		return new AgentSession(indexed.workspace(), indexed.agent(), indexed.id(), title != null ? title : indexed.title(),
+				indexed.name(), directory != null ? directory : indexed.projectDirectory(), indexed.messageCount(),
+				indexed.models(), created > 0 ? Instant.ofEpochMilli(created) : indexed.createdAt(),
+				updated > 0 ? Instant.ofEpochMilli(Math.max(updated, indexed.updatedAt().toEpochMilli())) : indexed.updatedAt(),
+				indexed.lastAccessedAt(), indexed.sizeBytes(), indexed.parseErrors());
 	}
 
 }

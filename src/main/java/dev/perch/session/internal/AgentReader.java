@@ -22,7 +22,9 @@ public interface AgentReader {
 	Agent agent();
 
 	/** Whether {@code id} has this agent's session-id format (checked before any path is built from it). */
-	boolean isValidId(String id);
+	default boolean isValidId(String id) {
+		return agent().isValidId(id);
+	}
 
 	/** The sessions under {@code home}, from file metadata only (cheap: no content read). */
 	List<SessionSource> sources(Path home) throws IOException;

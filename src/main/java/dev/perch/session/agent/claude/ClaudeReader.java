@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -58,8 +57,6 @@ public class ClaudeReader implements AgentReader {
 
 	static final String PROJECTS = ".claude/projects";
 
-	private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
 	private static final String USER = "\"type\":\"user\"";
 
 	private static final String ASSISTANT = "\"type\":\"assistant\"";
@@ -81,11 +78,6 @@ public class ClaudeReader implements AgentReader {
 	@Override
 	public Agent agent() {
 		return Agent.CLAUDE;
-	}
-
-	@Override
-	public boolean isValidId(String id) {
-		return UUID.matcher(id).matches();
 	}
 
 	@Override

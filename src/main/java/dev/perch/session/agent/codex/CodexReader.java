@@ -59,8 +59,6 @@ public class CodexReader implements AgentReader {
 	private static final Pattern FILE = Pattern
 		.compile("rollout-.*-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.jsonl");
 
-	private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
 	/** Context the harness injects as a user message ({@code <environment_context>}, {@code <user_instructions>}...). */
 	private static final Pattern HARNESS = Pattern.compile("^\\s*<[A-Za-z_ -]{1,40}>.*", Pattern.DOTALL);
 
@@ -76,11 +74,6 @@ public class CodexReader implements AgentReader {
 	@Override
 	public Agent agent() {
 		return Agent.CODEX;
-	}
-
-	@Override
-	public boolean isValidId(String id) {
-		return UUID.matcher(id).matches();
 	}
 
 	@Override

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
@@ -51,13 +52,10 @@ final class JsonStorage {
 
 	private final JsonMapper json;
 
-	private final Pattern sessionId;
-
 	private final long maxFile;
 
-	JsonStorage(JsonMapper json, Pattern sessionId, long maxFile) {
+	JsonStorage(JsonMapper json, long maxFile) {
 		this.json = json;
-		this.sessionId = sessionId;
 		this.maxFile = maxFile;
 	}
 
@@ -75,11 +73,11 @@ final class JsonStorage {
 			return List.of();
 		}
 		List<SessionSource> sources = new ArrayList<>();
-		for (Path project : children(sessions.get(), PROJECT, "")) {
+		for (Path project : children(sessions.get(), PROJECT.asMatchPredicate(), "")) {
 			if (!Files.isDirectory(project, LinkOption.NOFOLLOW_LINKS)) {
 				continue;
 			}
-			for (Path file : children(project, sessionId, ".json")) {
+			for (Path file : children(project, Agent.OPENCODE::isValidId, ".json")) {
 				if (!Files.isRegularFile(file, LinkOption.NOFOLLOW_LINKS) || !HomePaths.inside(home, file)) {
 					continue;
 				}
@@ -205,7 +203,7 @@ final class JsonStorage {
 		HomePaths.deleteTree(home, root.get().resolve("todo").resolve(id + ".json"));
 		Optional<Path> sessions = HomePaths.directory(home, ROOT + "/session");
 		if (sessions.isPresent()) {
-			for (Path project : children(sessions.get(), PROJECT, "")) {
+			for (Path project : children(sessions.get(), PROJECT.asMatchPredicate(), "")) {
 				HomePaths.deleteTree(home, project.resolve(id + ".json"));
 			}
 		}
@@ -222,7 +220,7 @@ final class JsonStorage {
 		}
 		long count = 0;
 		long newest = 0;
-		for (Path session : children(messages.get(), sessionId, "")) {
+		for (Path session : children(messages.get(), Agent.OPENCODE::isValidId, "")) {
 			for (Path file : messageFiles(home, name(session, ""))) {
 				count++;
 				newest = Math.max(newest, Files.getLastModifiedTime(file, LinkOption.NOFOLLOW_LINKS).toMillis());
@@ -240,7 +238,7 @@ final class JsonStorage {
 			return List.of();
 		}
 		List<UsageEntry> entries = new ArrayList<>();
-		for (Path session : children(messages.get(), sessionId, "")) {
+		for (Path session : children(messages.get(), Agent.OPENCODE::isValidId, "")) {
 			for (Path file : messageFiles(home, name(session, ""))) {
 				JsonNode data = read(home, file);
 				if (data != null && "assistant".equals(Json.text(data, "role")) && data.has("tokens")) {
@@ -254,12 +252,12 @@ final class JsonStorage {
 
 	private List<Path> messageFiles(Path home, String session) throws IOException {
 		Optional<Path> folder = HomePaths.directory(home, ROOT + "/message/" + session);
-		return folder.isEmpty() ? List.of() : files(home, children(folder.get(), MESSAGE, ".json"));
+		return folder.isEmpty() ? List.of() : files(home, children(folder.get(), MESSAGE.asMatchPredicate(), ".json"));
 	}
 
 	private List<Path> partFiles(Path home, String message) throws IOException {
 		Optional<Path> folder = HomePaths.directory(home, ROOT + "/part/" + message);
-		return folder.isEmpty() ? List.of() : files(home, children(folder.get(), PART, ".json"));
+		return folder.isEmpty() ? List.of() : files(home, children(folder.get(), PART.asMatchPredicate(), ".json"));
 	}
 
 	private static List<Path> files(Path home, List<Path> paths) throws IOException {
@@ -272,13 +270,13 @@ final class JsonStorage {
 		return files;
 	}
 
-	/** Entries of {@code folder} whose name is {@code pattern} + {@code suffix}, sorted by name. */
-	private static List<Path> children(Path folder, Pattern pattern, String suffix) throws IOException {
+	/** Entries of {@code folder} whose name is one {@code named} accepts + {@code suffix}, sorted by name. */
+	private static List<Path> children(Path folder, Predicate<String> named, String suffix) throws IOException {
 		List<Path> children = new ArrayList<>();
 		try (DirectoryStream<Path> entries = Files.newDirectoryStream(folder)) {
 			for (Path entry : entries) {
 				String name = entry.getFileName().toString();
-				if (name.endsWith(suffix) && pattern.matcher(name.substring(0, name.length() - suffix.length())).matches()) {
+				if (name.endsWith(suffix) && named.test(name.substring(0, name.length() - suffix.length()))) {
 					children.add(entry);
 				}
 			}

@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -64,25 +63,18 @@ public class OpenCodeReader implements AgentReader {
 
 	static final String DATABASE = ".local/share/opencode/opencode.db";
 
-	private static final Pattern ID = Pattern.compile("ses_[A-Za-z0-9]{10,60}");
-
 	private final JsonMapper json;
 
 	private final JsonStorage files;
 
 	public OpenCodeReader(JsonMapper json, SessionProperties properties) {
 		this.json = json;
-		this.files = new JsonStorage(json, ID, properties.maxLineBytes());
+		this.files = new JsonStorage(json, properties.maxLineBytes());
 	}
 
 	@Override
 	public Agent agent() {
 		return Agent.OPENCODE;
-	}
-
-	@Override
-	public boolean isValidId(String id) {
-		return ID.matcher(id).matches();
 	}
 
 	private Optional<Path> database(Path home) throws IOException {

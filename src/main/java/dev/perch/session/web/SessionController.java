@@ -64,13 +64,13 @@ class SessionController {
 	}
 
 	@GetMapping(SESSION)
-	@Operation(summary = "One session's metadata")
+	@Operation(summary = "One session's metadata (OpenCode: title, directory and times through its running server when one runs)")
 	Mono<AgentSession> get(@PathVariable String workspace, @PathVariable String agent, @PathVariable String id) {
 		return sessions.get(workspace, agent, id);
 	}
 
 	@GetMapping(SESSION + "/messages")
-	@Operation(summary = "History from the tail, oldest first within a page; 'before' of a page fetches the older one")
+	@Operation(summary = "History from the tail, oldest first within a page; 'before' of a page fetches the older one (OpenCode: the newest page through its running server when one runs)")
 	Mono<MessagePage> messages(@PathVariable String workspace, @PathVariable String agent, @PathVariable String id,
 			@RequestParam(defaultValue = "50") @Min(1) @Max(200) int limit,
 			@RequestParam(required = false) @Nullable String before) {

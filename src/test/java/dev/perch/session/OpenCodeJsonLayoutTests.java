@@ -153,4 +153,19 @@ class OpenCodeJsonLayoutTests {
 		assertThat(summaries().get(OPENCODE_JSON_PING).parseErrors()).isEqualTo(1);
 	}
 
+	@Test
+	void deleteNeverReachesOutOfTheHomeThroughALinkedFolder() throws IOException {
+		openCodeJsonLayout(home);
+		Path storage = home.resolve(".local/share/opencode/storage");
+		Path outside = Files.createDirectories(temp.resolve("outside"));
+		Path victim = Files.writeString(outside.resolve(OPENCODE_JSON_PING + ".json"), "keep me");
+		Files.createSymbolicLink(storage.resolve("session/linkedproject"), outside);
+		Files.move(storage.resolve("session_diff"), temp.resolve("diffs"));
+		Files.createSymbolicLink(storage.resolve("session_diff"), temp.resolve("diffs"));
+		reader.delete(home, source(OPENCODE_JSON_PING));
+		assertThat(victim).hasContent("keep me");
+		assertThat(temp.resolve("diffs/" + OPENCODE_JSON_PING + ".json")).exists();
+		assertThat(reader.sources(home)).extracting(SessionSource::id).doesNotContain(OPENCODE_JSON_PING);
+	}
+
 }

@@ -196,16 +196,23 @@ final class JsonStorage {
 			return;
 		}
 		for (Path message : messageFiles(home, id)) {
-			HomePaths.deleteTree(home, root.get().resolve("part").resolve(name(message, ".json")));
+			deleteInside(home, root.get().resolve("part").resolve(name(message, ".json")));
 		}
-		HomePaths.deleteTree(home, root.get().resolve("message").resolve(id));
-		HomePaths.deleteTree(home, root.get().resolve("session_diff").resolve(id + ".json"));
-		HomePaths.deleteTree(home, root.get().resolve("todo").resolve(id + ".json"));
+		deleteInside(home, root.get().resolve("message").resolve(id));
+		deleteInside(home, root.get().resolve("session_diff").resolve(id + ".json"));
+		deleteInside(home, root.get().resolve("todo").resolve(id + ".json"));
 		Optional<Path> sessions = HomePaths.directory(home, ROOT + "/session");
 		if (sessions.isPresent()) {
 			for (Path project : children(sessions.get(), PROJECT.asMatchPredicate(), "")) {
-				HomePaths.deleteTree(home, project.resolve(id + ".json"));
+				deleteInside(home, project.resolve(id + ".json"));
 			}
+		}
+	}
+
+	/** Deletes {@code target} when it exists and, every link on the way resolved, lies inside the home. */
+	private static void deleteInside(Path home, Path target) throws IOException {
+		if (Files.exists(target, LinkOption.NOFOLLOW_LINKS) && HomePaths.inside(home, target)) {
+			HomePaths.deleteTree(home, target);
 		}
 	}
 

@@ -6,4 +6,4 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 ./mvnw -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 exec java -Xmx512m -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
-  dev.perch.session.SessionsBenchmark "${1:-target/bench-home}" "${2:-2000}"
+  dev.perch.session.internal.SessionsBenchmark "${1:-target/bench-home}" "${2:-2000}"

@@ -2,6 +2,7 @@ package dev.perch.opencode;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.TimeoutException;
 
 import java.util.ArrayList;
@@ -32,6 +33,7 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.util.retry.Retry;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The HTTP API of one OpenCode server. Every call is bounded by a configured timeout and fails with an
@@ -45,6 +47,9 @@ public class OpenCodeClient {
 
 	/** An event of OpenCode's stream larger than this is skipped (a tool's output can be large). */
 	private static final int MAX_EVENT_SIZE = 16 * 1024 * 1024;
+
+	private static final ParameterizedTypeReference<List<JsonNode>> JSON_LIST = new ParameterizedTypeReference<>() {
+	};
 
 	private static final String DIRECTORY_HEADER = "x-opencode-directory";
 
@@ -92,7 +97,7 @@ public class OpenCodeClient {
 	 * {@link #events()}). Never retried: a prompt is not idempotent. {@code model} is {@code provider/model}.
 	 */
 	public Mono<Void> prompt(String id, String directory, String text, @Nullable String model, @Nullable String agent) {
-		PromptJson prompt = new PromptJson(java.util.List.of(PromptJson.TextPart.of(text)), PromptJson.Model.parse(model), agent);
+		PromptJson prompt = new PromptJson(List.of(PromptJson.TextPart.of(text)), PromptJson.Model.parse(model), agent);
 		return settings.current().flatMap(limits -> web.post()
 			.uri(uri -> uri.path("/session/{id}/prompt_async").queryParam("directory", "{directory}").build(id, directory))
 			.header(DIRECTORY_HEADER, directory)
@@ -124,6 +129,52 @@ public class OpenCodeClient {
 					: noContent(response, id, "deleting the session").thenReturn(true))
 			.timeout(limits.requestTimeout())
 			.onErrorMap(e -> translate(e, "deleting the session", limits.requestTimeout())));
+	}
+
+	/**
+	 * The session as OpenCode's API answers it (title, directory, time...), untyped for the session module to
+	 * read; empty when the server does not know it. Found by id in any directory.
+	 */
+	public Mono<JsonNode> sessionInfo(String id) {
+		return settings.current().flatMap(limits -> web.get()
+			.uri("/session/{id}", id)
+			.exchangeToMono(response -> jsonOrEmpty(response, "the session lookup", JsonNode.class))
+			.retryWhen(transientRetry())
+			.timeout(limits.requestTimeout())
+			.onErrorMap(e -> translate(e, "the session lookup", limits.requestTimeout())));
+	}
+
+	/**
+	 * The session's newest {@code limit} messages, each {@code {info, parts}} as OpenCode's API answers it,
+	 * oldest first; empty when the server does not know the session.
+	 */
+	public Mono<List<JsonNode>> messages(String id, int limit) {
+		return settings.current().flatMap(limits -> web.get()
+			.uri(uri -> uri.path("/session/{id}/message").queryParam("limit", limit).build(id))
+			.exchangeToMono(response -> jsonOrEmpty(response, "the session's messages", JSON_LIST))
+			.retryWhen(transientRetry())
+			.timeout(limits.requestTimeout())
+			.onErrorMap(e -> translate(e, "the session's messages", limits.requestTimeout())));
+	}
+
+	private static <T> Mono<T> jsonOrEmpty(ClientResponse response, String what, Class<T> type) {
+		return checked(response, what).flatMap(ok -> ok.bodyToMono(type));
+	}
+
+	private static <T> Mono<T> jsonOrEmpty(ClientResponse response, String what, ParameterizedTypeReference<T> type) {
+		return checked(response, what).flatMap(ok -> ok.bodyToMono(type));
+	}
+
+	/** The response when it is a success; empty (body released) on 404; an upstream problem otherwise. */
+	private static Mono<ClientResponse> checked(ClientResponse response, String what) {
+		HttpStatusCode status = response.statusCode();
+		if (status.value() == HttpStatus.NOT_FOUND.value()) {
+			return response.releaseBody().then(Mono.empty());
+		}
+		if (!status.is2xxSuccessful()) {
+			return response.releaseBody().then(Mono.error(OpenCodeException.upstream(what, status.value())));
+		}
+		return Mono.just(response);
 	}
 
 	/** The server's health and version, bounded by {@code timeout}, not retried (the caller polls). */

@@ -19,6 +19,14 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Service;
 
+import dev.perch.session.agent.opencode.OpenCodeReader;
+import dev.perch.session.internal.AgentReader;
+import dev.perch.session.internal.SessionIndex;
+import dev.perch.session.internal.SessionMeta;
+import dev.perch.session.internal.SessionMetaRepository;
+import dev.perch.session.internal.SessionProblems;
+import dev.perch.session.internal.SessionProperties;
+import dev.perch.session.internal.SessionSource;
 import dev.perch.shared.web.ApiException;
 import dev.perch.workspace.WorkspaceNotFoundException;
 import dev.perch.workspace.WorkspaceService;
@@ -51,9 +59,12 @@ public class AgentSessions {
 
 	private final ObjectProvider<LiveOpenCode> live;
 
+	private final OpenCodeReader openCode;
+
 	AgentSessions(WorkspaceService workspaces, SessionIndex index, SessionMetaRepository repository,
-			SessionProperties properties, Clock clock, ObjectProvider<LiveOpenCode> live) {
+			SessionProperties properties, Clock clock, ObjectProvider<LiveOpenCode> live, OpenCodeReader openCode) {
 		this.live = live;
+		this.openCode = openCode;
 		this.workspaces = workspaces;
 		this.index = index;
 		this.repository = repository;
@@ -91,8 +102,22 @@ public class AgentSessions {
 				.onErrorResume(WorkspaceNotFoundException.class, ex -> Mono.empty()));
 	}
 
+	/**
+	 * One session's metadata from the index; for an OpenCode session whose workspace's server runs, its
+	 * title, directory and times as that server answers them now (see {@link LiveOpenCode}).
+	 */
 	public Mono<AgentSession> get(String workspace, String agent, String id) {
-		return locate(workspace, agent, id).map(found -> found.row().toResponse());
+		return locate(workspace, agent, id).flatMap(found -> {
+			AgentSession indexed = found.row().toResponse();
+			LiveOpenCode server = server(found);
+			return server == null ? Mono.just(indexed)
+					: server.session(workspace, id).map(info -> OpenCodeReader.live(indexed, info)).defaultIfEmpty(indexed);
+		});
+	}
+
+	/** The running OpenCode server's implementation for an OpenCode session, null for other agents or without one. */
+	private @Nullable LiveOpenCode server(Located found) {
+		return found.agent() == Agent.OPENCODE ? live.getIfAvailable() : null;
 	}
 
 	/** Records that the user opened the session now (for {@link #recent}); reads never record it themselves. */
@@ -102,14 +127,24 @@ public class AgentSessions {
 			.flatMap(found -> repository.touch(found.row().id(), now).then(reload(found)));
 	}
 
-	/** A page of history from the tail: {@code before} is the cursor of the previous page, null for the newest. */
+	/**
+	 * A page of history from the tail: {@code before} is the cursor of the previous page, null for the newest.
+	 * The newest page of an OpenCode session whose workspace's server runs comes from that server (a running
+	 * turn changes it); older pages, and everything without a server, from storage, with the same cursors.
+	 */
 	public Mono<MessagePage> messages(String workspace, String agent, String id, int limit, @Nullable String before) {
-		return locate(workspace, agent, id).flatMap(found -> blocking(
-				() -> found.reader().messages(found.home(), found.source(), limit, before))
+		return locate(workspace, agent, id).flatMap(found -> newestFromServer(workspace, found, limit, before)
+			.switchIfEmpty(blocking(() -> found.reader().messages(found.home(), found.source(), limit, before)))
 			.onErrorMap(IllegalArgumentException.class, ex -> new ApiException(SessionProblems.INVALID_CURSOR,
 					"Parameter 'before' is not a cursor of this session's history; use the 'before' of a previous page.",
 					Map.of("before", SessionProblems.printable(String.valueOf(before)))))
 			.onErrorMap(NoSuchFileException.class, ex -> new SessionNotFoundException(workspace, found.agent(), id)));
+	}
+
+	private Mono<MessagePage> newestFromServer(String workspace, Located found, int limit, @Nullable String before) {
+		LiveOpenCode server = before == null ? server(found) : null;
+		return server == null ? Mono.empty()
+				: server.messages(workspace, found.row().sessionId(), limit + 1).map(answered -> openCode.page(answered, limit));
 	}
 
 	/** Sets (or, with null or blank, clears) the session's name in Perch; the agent's files are not touched. */
@@ -121,13 +156,14 @@ public class AgentSessions {
 
 	/**
 	 * Deletes the session and its row from the index: an OpenCode session through the workspace's running
-	 * OpenCode server when one runs (see {@link LiveOpenCode}), else from the agent's storage.
+	 * OpenCode server first when one runs (see {@link LiveOpenCode}), then from the agent's storage (for
+	 * OpenCode after its server: no rows are left to delete, but a copy in the pre-SQLite JSON files, which
+	 * the server does not read, is removed).
 	 */
 	public Mono<Void> delete(String workspace, String agent, String id) {
 		return locate(workspace, agent, id)
 			.flatMap(found -> deleteThroughServer(workspace, found)
-				.filter(Boolean::booleanValue)
-				.switchIfEmpty(blocking(() -> {
+				.then(blocking(() -> {
 					found.reader().delete(found.home(), found.source());
 					return true;
 				}))
@@ -137,22 +173,80 @@ public class AgentSessions {
 
 	/** Empty when no server runs or it does not know the session (storage is then the place to delete from). */
 	private Mono<Boolean> deleteThroughServer(String workspace, Located found) {
-		LiveOpenCode server = found.agent() == Agent.OPENCODE ? live.getIfAvailable() : null;
+		LiveOpenCode server = server(found);
 		return server == null ? Mono.empty() : server.delete(workspace, found.row().sessionId());
 	}
 
 	/**
 	 * Sessions whose name, title or content contains {@code query}: fixed-string, case-insensitive, never a
-	 * regex or a shell; newest sessions first, at most {@code perch.sessions.max-search-results}.
+	 * regex or a shell; newest sessions first, at most {@code perch.sessions.max-search-results}. The search
+	 * stops opening sessions once {@code max-search-bytes} of transcripts or {@code max-search-time} are used
+	 * up, and says so: newest first, so what it kept are the most recent sessions.
 	 */
-	public Flux<SearchHit> search(String workspace, String query, @Nullable String agent) {
+	public Mono<SearchResults> search(String workspace, String query, @Nullable String agent) {
 		String needle = checkedQuery(query).toLowerCase(Locale.ROOT);
 		List<String> agents = agent == null ? ALL_AGENTS : List.of(Agent.parse(agent).json());
 		return workspaces.home(workspace)
-			.flatMapMany(home -> index.indexed(workspace, home)
-				.thenMany(Flux.defer(() -> repository.newestFirst(workspace, agents)))
-				.flatMapSequential(row -> match(home, row, needle), 2))
-			.take(properties.maxSearchResults());
+			.flatMap(home -> index.indexed(workspace, home)
+				.then(Mono.defer(() -> repository.newestFirst(workspace, agents).collectList()))
+				.flatMap(rows -> search(home, rows, query, needle)));
+	}
+
+	private Mono<SearchResults> search(Path home, List<SessionMeta> rows, String query, String needle) {
+		return Mono.defer(() -> {
+			SearchBudget budget = new SearchBudget(properties.maxSearchBytes().toBytes(),
+					clock.millis() + properties.maxSearchTime().toMillis(), clock);
+			return Flux.fromIterable(rows)
+				.takeWhile(budget::admit)
+				.flatMapSequential(row -> match(home, row, needle), 2)
+				.take(properties.maxSearchResults())
+				.collectList()
+				.map(hits -> new SearchResults(query, hits, budget.exhausted(), budget.admitted(), rows.size()));
+		});
+	}
+
+	/**
+	 * What one search may still spend: sessions are admitted, newest first, while the bytes of the
+	 * transcripts admitted so far are under the cap and the deadline has not passed. Per subscription.
+	 */
+	private static final class SearchBudget {
+
+		private final long maxBytes;
+
+		private final long deadline;
+
+		private final Clock clock;
+
+		private long bytes;
+
+		private int admitted;
+
+		private boolean exhausted;
+
+		SearchBudget(long maxBytes, long deadline, Clock clock) {
+			this.maxBytes = maxBytes;
+			this.deadline = deadline;
+			this.clock = clock;
+		}
+
+		synchronized boolean admit(SessionMeta row) {
+			if (bytes >= maxBytes || clock.millis() >= deadline) {
+				exhausted = true;
+				return false;
+			}
+			bytes += row.sourceSize();
+			admitted++;
+			return true;
+		}
+
+		synchronized boolean exhausted() {
+			return exhausted;
+		}
+
+		synchronized int admitted() {
+			return admitted;
+		}
+
 	}
 
 	private Mono<SearchHit> match(Path home, SessionMeta row, String needle) {

@@ -2,6 +2,7 @@ package dev.perch.session;
 
 import java.util.Map;
 
+import dev.perch.session.internal.SessionProblems;
 import dev.perch.shared.web.ApiException;
 
 /** No session of this agent with this id in the workspace: a 404 problem. */

@@ -1,10 +1,13 @@
 package dev.perch.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.clearInvocations;
 import static org.mockito.Mockito.verify;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -23,6 +26,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.perch.opencode.FakeModel;
+import dev.perch.session.MessagePage;
+import dev.perch.session.MessagePart;
+import dev.perch.session.SessionMessage;
 import dev.perch.opencode.OpenCodeInstallation;
 import dev.perch.opencode.OpenCodeServers;
 import dev.perch.support.RealServices;
@@ -113,6 +119,64 @@ class LiveOpenCodeSessionsIntegrationTests {
 		assertThat(serverState(ws)).containsEntry("status", "stopped");
 		web.get().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}", ws, keep).headers(this::auth).exchange()
 			.expectStatus().isNotFound();
+	}
+
+	@Test
+	void readsTheNewestHistoryAndMetadataThroughTheRunningServerAndOlderPagesFromStorage() {
+		RealServices.require(binary != null, "opencode (npm opencode-ai, installed by scripts/install-opencode.sh)");
+		web = web.mutate().responseTimeout(TURN).build();
+		String ws = "live-read";
+		web.post().uri("/api/v1/workspaces").headers(this::auth).contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("name", ws, "runtime", "local")).exchange().expectStatus().isCreated();
+		web.post().uri("/api/v1/workspaces/{ws}/start", ws).headers(this::auth).exchange().expectStatus().isOk();
+		String id = createSession(ws, "before");
+		Map<String, Object> server = serverState(ws);
+		WebClient opencode = WebClient.create("http://" + server.get("host") + ":" + server.get("port"));
+		for (String turn : List.of("first [[fake:reply=one]]", "second [[fake:reply=two]]")) {
+			opencode.post().uri("/session/{id}/message", id).contentType(MediaType.APPLICATION_JSON)
+				.bodyValue(Map.of("parts", List.of(Map.of("type", "text", "text", turn))))
+				.retrieve().toBodilessEntity().block(TURN);
+		}
+		// renamed through OpenCode itself: the running server answers the new title at once
+		opencode.patch().uri("/session/{id}", id).contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("title", "after"))
+			.retrieve().toBodilessEntity().block(TURN);
+		String session = "/api/v1/workspaces/{ws}/sessions/opencode/{id}";
+
+		web.get().uri(session, ws, id).headers(this::auth).exchange()
+			.expectStatus().isOk()
+			.expectBody().jsonPath("$.title").isEqualTo("after");
+		verify(live).session(ws, id);
+
+		List<SessionMessage> throughServer = history(ws, id);
+		verify(live).messages(ws, id, 2);
+		assertThat(throughServer).extracting(SessionMessage::role).containsExactly("user", "assistant", "user", "assistant");
+		assertThat(throughServer.get(3).parts()).extracting(MessagePart::text).contains("two");
+
+		servers.stop(ws).block(TURN);
+		clearInvocations(live);
+		assertThat(history(ws, id)).as("the same pages and cursors from storage").isEqualTo(throughServer);
+		web.get().uri(session, ws, id).headers(this::auth).exchange()
+			.expectStatus().isOk()
+			.expectBody().jsonPath("$.title").isEqualTo("after");
+		assertThat(serverState(ws)).as("reading never starts a server").containsEntry("status", "stopped");
+	}
+
+	/** The whole history, one message a page from the tail. */
+	private List<SessionMessage> history(String ws, String id) {
+		List<SessionMessage> all = new ArrayList<>();
+		String before = null;
+		do {
+			String cursor = before;
+			MessagePage page = web.get()
+				.uri(uri -> uri.path("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages").queryParam("limit", 1)
+					.queryParamIfPresent("before", java.util.Optional.ofNullable(cursor)).build(ws, id))
+				.headers(this::auth).exchange().expectStatus().isOk()
+				.expectBody(MessagePage.class).returnResult().getResponseBody();
+			all.addAll(0, page.items());
+			before = page.before();
+		}
+		while (before != null);
+		return all;
 	}
 
 	private static int status(WebClient opencode, String session) {

@@ -232,6 +232,33 @@ class OpenCodeClientTests {
 		assertThat(server.getRequestCount()).as("a new connection after the last subscriber left").isEqualTo(2);
 	}
 
+	@Test
+	void readsTheNewestMessagesAsOpenCodeAnswersThemAndNothingForAnUnknownSession() throws InterruptedException {
+		server.enqueue(json(200, "[{\"info\":{\"id\":\"msg_1\",\"role\":\"user\"},\"parts\":[]}]"));
+		StepVerifier.create(client.messages(SESSION, 3))
+			.assertNext(messages -> assertThat(messages).singleElement()
+				.satisfies(message -> assertThat(message.path("info").path("id").asString()).isEqualTo("msg_1")))
+			.expectComplete()
+			.verify(BOUND);
+		RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+		assertThat(request.getUrl().encodedPath()).isEqualTo("/session/" + SESSION + "/message");
+		assertThat(request.getUrl().queryParameter("limit")).isEqualTo("3");
+		server.enqueue(json(404, "{\"name\":\"NotFoundError\"}"));
+		StepVerifier.create(client.messages(SESSION, 3)).expectComplete().verify(BOUND);
+		server.enqueue(json(404, "{\"name\":\"NotFoundError\"}"));
+		StepVerifier.create(client.sessionInfo(SESSION)).expectComplete().verify(BOUND);
+	}
+
+	@Test
+	void reportsAFailingMessageListAsBadGateway() {
+		for (int i = 0; i < 3; i++) {
+			server.enqueue(json(503, "{}"));
+		}
+		StepVerifier.create(client.messages(SESSION, 3))
+			.expectErrorSatisfies(error -> assertProblem(error, "opencode-error", 502))
+			.verify(BOUND);
+	}
+
 	private static MockResponse json(int code, String body) {
 		return new MockResponse.Builder().code(code).addHeader("Content-Type", "application/json").body(body).build();
 	}

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.perch.session.agent.claude.ClaudeReader;
+import dev.perch.session.internal.SessionSource;
+import dev.perch.session.internal.SessionSummary;
+import dev.perch.session.internal.UsageFile;
+import dev.perch.session.internal.UsagePosition;
+import dev.perch.session.internal.UsageRead;
 
 import static dev.perch.session.SessionFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;

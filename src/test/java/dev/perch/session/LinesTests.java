@@ -15,6 +15,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.perch.session.agent.Lines;
 import dev.perch.session.agent.claude.ClaudeReader;
+import dev.perch.session.internal.SessionSource;
 
 import static dev.perch.session.SessionFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -12,6 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.perch.session.agent.opencode.OpenCodeReader;
+import dev.perch.session.internal.SessionSource;
+import dev.perch.session.internal.SessionSummary;
 
 import static dev.perch.session.SessionFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;

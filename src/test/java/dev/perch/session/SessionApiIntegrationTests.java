@@ -162,7 +162,11 @@ class SessionApiIntegrationTests {
 		}
 		client().get().uri(sessions() + "/search?q={q}", "r.n $(").exchange()
 			.expectStatus().isOk()
-			.expectBody().jsonPath("$.items.length()").isEqualTo(0);
+			.expectBody()
+			.jsonPath("$.items.length()").isEqualTo(0)
+			.jsonPath("$.truncated").isEqualTo(false)
+			.jsonPath("$.sessionsSearched").isEqualTo(12)
+			.jsonPath("$.sessionsTotal").isEqualTo(12);
 		client().get().uri(sessions() + "/search?q={q}&agent=opencode", "hello from the fake llm").exchange()
 			.expectStatus().isOk()
 			.expectBody()

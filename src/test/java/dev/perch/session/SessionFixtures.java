@@ -19,6 +19,11 @@ import java.util.Objects;
 import dev.perch.session.agent.claude.ClaudeReader;
 import dev.perch.session.agent.codex.CodexReader;
 import dev.perch.session.agent.opencode.OpenCodeReader;
+import dev.perch.session.internal.AgentReader;
+import dev.perch.session.internal.SessionProperties;
+import dev.perch.session.internal.UsageFile;
+import dev.perch.session.internal.UsagePosition;
+import dev.perch.session.internal.UsageRead;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Real transcripts (Claude Code 2.1.331, Codex 0.169.0, OpenCode 1.18.33) copied into a workspace home. */
@@ -50,6 +55,13 @@ public final class SessionFixtures {
 
 	public static final String OPENCODE_SECOND = "ses_defc45b4fffe6feRdEeA5pG01s";
 
+	/** Sessions of OpenCode 1.1.65's JSON layout ({@code fixtures/agents/opencode/json-1.1.65}). */
+	public static final String OPENCODE_JSON_PING = "ses_db66af937ffeYMYdvPyeb9eF8U";
+
+	public static final String OPENCODE_JSON_TOOL = "ses_db66ae690ffefjS2h2AFo9SqY0";
+
+	public static final String OPENCODE_JSON_REPO = "ses_db66ad107ffeZCtkfrLQN166HL";
+
 	private SessionFixtures() {
 	}
 
@@ -66,7 +78,7 @@ public final class SessionFixtures {
 	}
 
 	public static OpenCodeReader opencode() {
-		return new OpenCodeReader(json());
+		return new OpenCodeReader(json(), SessionProperties.defaults());
 	}
 
 	/** The fixture folder on the test class path. */
@@ -84,6 +96,18 @@ public final class SessionFixtures {
 		copy(fixtures().resolve("claude"), home.resolve(".claude"));
 		copy(fixtures().resolve("codex"), home.resolve(".codex"));
 		copy(fixtures().resolve("opencode/opencode.db"), home.resolve(".local/share/opencode/opencode.db"));
+		return home;
+	}
+
+	/** Copies the JSON storage OpenCode 1.1.65 wrote into {@code home}, where it wrote it. */
+	public static Path openCodeJsonLayout(Path home) {
+		copy(fixtures().resolve("opencode/json-1.1.65/storage"), home.resolve(".local/share/opencode/storage"));
+		return home;
+	}
+
+	/** Puts the database OpenCode 1.2.27 made from that JSON storage on its first start (same sessions) into {@code home}. */
+	public static Path openCodeMigratedDatabase(Path home) {
+		copy(fixtures().resolve("opencode/migrated-1.2.27/opencode.db"), home.resolve(".local/share/opencode/opencode.db"));
 		return home;
 	}
 

@@ -26,6 +26,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import dev.perch.PerchApplication;
+import dev.perch.session.internal.CollectionReport;
+import dev.perch.session.internal.UsageCollector;
 import dev.perch.workspace.CreateWorkspaceRequest;
 import dev.perch.workspace.WorkspaceService;
 import tools.jackson.databind.JsonNode;

@@ -21,6 +21,9 @@ import org.springframework.http.MediaType;
 import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import dev.perch.session.internal.CollectionReport;
+import dev.perch.session.internal.CollectionRunningException;
+import dev.perch.session.internal.UsageCollector;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 

@@ -15,6 +15,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import dev.perch.PerchApplication;
+import dev.perch.session.internal.CollectionReport;
+import dev.perch.session.internal.UsageCollector;
 import dev.perch.workspace.CreateWorkspaceRequest;
 import dev.perch.workspace.WorkspaceService;
 

@@ -21,28 +21,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import dev.perch.session.Agent;
-import dev.perch.session.AgentReader;
 import dev.perch.session.MessagePage;
 import dev.perch.session.MessagePart;
 import dev.perch.session.MessageUsage;
 import dev.perch.session.SessionMessage;
-import dev.perch.session.SessionProperties;
-import dev.perch.session.SessionSource;
-import dev.perch.session.SessionSummary;
 import dev.perch.session.UsageEntry;
-import dev.perch.session.UsageFile;
-import dev.perch.session.UsagePosition;
-import dev.perch.session.UsageRead;
 import dev.perch.session.agent.HomePaths;
 import dev.perch.session.agent.Json;
 import dev.perch.session.agent.Lines;
 import dev.perch.session.agent.Texts;
+import dev.perch.session.internal.AgentReader;
+import dev.perch.session.internal.SessionProperties;
+import dev.perch.session.internal.SessionSource;
+import dev.perch.session.internal.SessionSummary;
+import dev.perch.session.internal.UsageFile;
+import dev.perch.session.internal.UsagePosition;
+import dev.perch.session.internal.UsageRead;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,8 +56,6 @@ import tools.jackson.databind.json.JsonMapper;
 public class ClaudeReader implements AgentReader {
 
 	static final String PROJECTS = ".claude/projects";
-
-	private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
 
 	private static final String USER = "\"type\":\"user\"";
 
@@ -81,11 +78,6 @@ public class ClaudeReader implements AgentReader {
 	@Override
 	public Agent agent() {
 		return Agent.CLAUDE;
-	}
-
-	@Override
-	public boolean isValidId(String id) {
-		return UUID.matcher(id).matches();
 	}
 
 	@Override

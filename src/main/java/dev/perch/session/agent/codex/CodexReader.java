@@ -25,22 +25,22 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
 
 import dev.perch.session.Agent;
-import dev.perch.session.AgentReader;
 import dev.perch.session.MessagePage;
 import dev.perch.session.MessagePart;
 import dev.perch.session.MessageUsage;
 import dev.perch.session.SessionMessage;
-import dev.perch.session.SessionProperties;
-import dev.perch.session.SessionSource;
-import dev.perch.session.SessionSummary;
 import dev.perch.session.UsageEntry;
-import dev.perch.session.UsageFile;
-import dev.perch.session.UsagePosition;
-import dev.perch.session.UsageRead;
 import dev.perch.session.agent.HomePaths;
 import dev.perch.session.agent.Json;
 import dev.perch.session.agent.Lines;
 import dev.perch.session.agent.Texts;
+import dev.perch.session.internal.AgentReader;
+import dev.perch.session.internal.SessionProperties;
+import dev.perch.session.internal.SessionSource;
+import dev.perch.session.internal.SessionSummary;
+import dev.perch.session.internal.UsageFile;
+import dev.perch.session.internal.UsagePosition;
+import dev.perch.session.internal.UsageRead;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
@@ -59,8 +59,6 @@ public class CodexReader implements AgentReader {
 	private static final Pattern FILE = Pattern
 		.compile("rollout-.*-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\\.jsonl");
 
-	private static final Pattern UUID = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-
 	/** Context the harness injects as a user message ({@code <environment_context>}, {@code <user_instructions>}...). */
 	private static final Pattern HARNESS = Pattern.compile("^\\s*<[A-Za-z_ -]{1,40}>.*", Pattern.DOTALL);
 
@@ -76,11 +74,6 @@ public class CodexReader implements AgentReader {
 	@Override
 	public Agent agent() {
 		return Agent.CODEX;
-	}
-
-	@Override
-	public boolean isValidId(String id) {
-		return UUID.matcher(id).matches();
 	}
 
 	@Override

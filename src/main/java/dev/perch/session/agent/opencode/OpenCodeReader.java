@@ -12,13 +12,14 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.stereotype.Component;
@@ -26,51 +27,54 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteOpenMode;
 
 import dev.perch.session.Agent;
-import dev.perch.session.AgentReader;
+import dev.perch.session.AgentSession;
 import dev.perch.session.MessagePage;
 import dev.perch.session.MessagePart;
 import dev.perch.session.MessageUsage;
 import dev.perch.session.SessionMessage;
-import dev.perch.session.SessionSource;
-import dev.perch.session.SessionSummary;
 import dev.perch.session.UsageEntry;
-import dev.perch.session.UsageFile;
-import dev.perch.session.UsagePosition;
-import dev.perch.session.UsageRead;
 import dev.perch.session.agent.HomePaths;
 import dev.perch.session.agent.Json;
 import dev.perch.session.agent.Texts;
+import dev.perch.session.internal.AgentReader;
+import dev.perch.session.internal.SessionProperties;
+import dev.perch.session.internal.SessionSource;
+import dev.perch.session.internal.SessionSummary;
+import dev.perch.session.internal.UsageFile;
+import dev.perch.session.internal.UsagePosition;
+import dev.perch.session.internal.UsageRead;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * OpenCode (1.18.x) keeps its sessions in SQLite: {@code <home>/.local/share/opencode/opencode.db}
- * ({@code $XDG_DATA_HOME/opencode}), tables {@code session}, {@code message} (JSON {@code data}: role,
- * tokens, cost, modelID) and {@code part} (JSON {@code data}: text, reasoning, tool...). Reads use a
- * read-only connection; a session's {@code time_updated} is the change marker the index compares. Delete
- * is the one write, in a transaction, with a busy timeout so a running server's writes are waited for.
+ * OpenCode (1.2 and later, verified with 1.2.27 and 1.18.33) keeps its sessions in SQLite:
+ * {@code <home>/.local/share/opencode/opencode.db} ({@code $XDG_DATA_HOME/opencode}), tables {@code session},
+ * {@code message} (JSON {@code data}: role, tokens, cost, modelID) and {@code part} (JSON {@code data}: text,
+ * reasoning, tool...). Reads use a read-only connection; a session's {@code time_updated} is the change
+ * marker the index compares. Delete is the one write, in a transaction, with a busy timeout so a running
+ * server's writes are waited for.
+ * <p>
+ * Older versions wrote one JSON file per record ({@link JsonStorage}); 1.2.x copied those into the new
+ * database once, on its first start, and left the files. Both are read: a session in the database is read
+ * from there (its JSON files are a stale copy), a session only in JSON files from them.
  */
 @Component
 public class OpenCodeReader implements AgentReader {
 
 	static final String DATABASE = ".local/share/opencode/opencode.db";
 
-	private static final Pattern ID = Pattern.compile("ses_[A-Za-z0-9]{10,60}");
-
 	private final JsonMapper json;
 
-	public OpenCodeReader(JsonMapper json) {
+	private final JsonStorage files;
+
+	public OpenCodeReader(JsonMapper json, SessionProperties properties) {
 		this.json = json;
+		this.files = new JsonStorage(json, properties.maxLineBytes());
 	}
 
 	@Override
 	public Agent agent() {
 		return Agent.OPENCODE;
-	}
-
-	@Override
-	public boolean isValidId(String id) {
-		return ID.matcher(id).matches();
 	}
 
 	private Optional<Path> database(Path home) throws IOException {
@@ -98,6 +102,18 @@ public class OpenCodeReader implements AgentReader {
 
 	@Override
 	public List<SessionSource> sources(Path home) throws IOException {
+		List<SessionSource> sources = new ArrayList<>(databaseSources(home));
+		Set<String> inDatabase = new HashSet<>();
+		sources.forEach(source -> inDatabase.add(source.id()));
+		for (SessionSource source : files.sources(home)) {
+			if (inDatabase.add(source.id())) {
+				sources.add(source);
+			}
+		}
+		return sources;
+	}
+
+	private List<SessionSource> databaseSources(Path home) throws IOException {
 		Optional<Path> database = database(home);
 		if (database.isEmpty()) {
 			return List.of();
@@ -121,13 +137,22 @@ public class OpenCodeReader implements AgentReader {
 
 	@Override
 	public List<SessionSummary> summarize(Path home, List<SessionSource> sources) throws IOException {
-		Optional<Path> database = database(home);
-		if (database.isEmpty() || sources.isEmpty()) {
-			return List.of();
-		}
 		List<SessionSummary> summaries = new ArrayList<>(sources.size());
+		List<SessionSource> inDatabase = new ArrayList<>();
+		for (SessionSource source : sources) {
+			if (JsonStorage.holds(source)) {
+				summaries.add(files.summarize(home, source));
+			}
+			else {
+				inDatabase.add(source);
+			}
+		}
+		Optional<Path> database = database(home);
+		if (database.isEmpty() || inDatabase.isEmpty()) {
+			return summaries;
+		}
 		try (Connection connection = open(database.get(), true)) {
-			for (SessionSource source : sources) {
+			for (SessionSource source : inDatabase) {
 				SessionSummary summary = summarize(connection, source);
 				if (summary != null) {
 					summaries.add(summary);
@@ -205,6 +230,9 @@ public class OpenCodeReader implements AgentReader {
 
 	@Override
 	public MessagePage messages(Path home, SessionSource source, int limit, @Nullable String before) throws IOException {
+		if (JsonStorage.holds(source)) {
+			return files.messages(home, source, limit, before);
+		}
 		long time = Long.MAX_VALUE;
 		String id = "\uffff";
 		if (before != null) {
@@ -224,7 +252,7 @@ public class OpenCodeReader implements AgentReader {
 			List<SessionMessage> items = new ArrayList<>(page.size());
 			for (int i = page.size() - 1; i >= 0; i--) {
 				Row row = page.get(i);
-				items.add(toMessage(row, parts.getOrDefault(row.id, List.of())));
+				items.add(toMessage(row.id, row.created, row.data, parts.getOrDefault(row.id, List.of())));
 			}
 			Row oldest = page.isEmpty() ? null : page.get(page.size() - 1);
 			return new MessagePage(items, more && oldest != null ? oldest.created + ":" + oldest.id : null);
@@ -266,7 +294,7 @@ public class OpenCodeReader implements AgentReader {
 					while (result.next()) {
 						JsonNode part = Json.object(json, result.getString(1));
 						if (part != null) {
-							list.addAll(normalise(part));
+							list.addAll(normalise(json, part));
 						}
 					}
 				}
@@ -276,7 +304,7 @@ public class OpenCodeReader implements AgentReader {
 		return parts;
 	}
 
-	private List<MessagePart> normalise(JsonNode part) {
+	static List<MessagePart> normalise(JsonMapper json, JsonNode part) {
 		String type = String.valueOf(Json.text(part, "type"));
 		return switch (type) {
 			case "text" -> List.of(MessagePart.text("text", String.valueOf(Json.text(part, "text")), Texts.PART));
@@ -297,8 +325,7 @@ public class OpenCodeReader implements AgentReader {
 		};
 	}
 
-	private SessionMessage toMessage(Row row, List<MessagePart> parts) {
-		JsonNode data = row.data;
+	static SessionMessage toMessage(String id, long created, @Nullable JsonNode data, List<MessagePart> parts) {
 		String role = data == null ? "assistant" : String.valueOf(Json.text(data, "role"));
 		MessageUsage usage = null;
 		if (data != null && data.has("tokens")) {
@@ -307,12 +334,15 @@ public class OpenCodeReader implements AgentReader {
 					Json.number(tokens.get("cache"), "read"), Json.number(tokens.get("cache"), "write"),
 					Json.number(tokens, "reasoning"), Json.decimal(data, "cost"));
 		}
-		return new SessionMessage(row.id, role, Instant.ofEpochMilli(row.created),
+		return new SessionMessage(id, role, Instant.ofEpochMilli(created),
 				data == null ? null : Json.text(data, "modelID"), parts, usage, null);
 	}
 
 	@Override
 	public Optional<String> search(Path home, SessionSource source, String needle) throws IOException {
+		if (JsonStorage.holds(source)) {
+			return files.search(home, source, needle);
+		}
 		Optional<Path> database = database(home);
 		if (database.isEmpty()) {
 			return Optional.empty();
@@ -328,7 +358,7 @@ public class OpenCodeReader implements AgentReader {
 						continue;
 					}
 					JsonNode part = Json.object(json, raw);
-					for (MessagePart normal : part == null ? List.<MessagePart>of() : normalise(part)) {
+					for (MessagePart normal : part == null ? List.<MessagePart>of() : normalise(json, part)) {
 						String snippet = Texts.snippet(normal.text(), needle);
 						if (snippet != null) {
 							return Optional.of(snippet);
@@ -343,9 +373,20 @@ public class OpenCodeReader implements AgentReader {
 		return Optional.empty();
 	}
 
-	/** Deletes the session, its messages and parts (and what else references it, through OpenCode's cascades). */
+	/**
+	 * Deletes the session, its messages and parts (and what else references it, through OpenCode's cascades)
+	 * from the database, then its JSON files if the older layout has it too (else the stale copy would be
+	 * listed again).
+	 */
 	@Override
 	public void delete(Path home, SessionSource source) throws IOException {
+		if (!JsonStorage.holds(source)) {
+			deleteRows(home, source);
+		}
+		files.delete(home, source.id());
+	}
+
+	private void deleteRows(Path home, SessionSource source) throws IOException {
 		Path database = database(home).orElseThrow(() -> new java.nio.file.NoSuchFileException(DATABASE));
 		try (Connection connection = open(database, false)) {
 			try (Statement pragma = connection.createStatement()) {
@@ -373,17 +414,23 @@ public class OpenCodeReader implements AgentReader {
 	 */
 	@Override
 	public List<UsageFile> usageFiles(Path home) throws IOException {
+		List<UsageFile> found = new ArrayList<>(2);
 		Optional<Path> database = database(home);
-		if (database.isEmpty()) {
-			return List.of();
+		if (database.isPresent()) {
+			found.add(databaseFile(database.get()));
 		}
-		UsageFile file = UsageFile.of(database.get(),
-				Files.readAttributes(database.get(), BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
-		try (Connection connection = open(database.get(), true);
+		files.usageFile(home).ifPresent(found::add);
+		return found;
+	}
+
+	private UsageFile databaseFile(Path database) throws IOException {
+		UsageFile file = UsageFile.of(database,
+				Files.readAttributes(database, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS));
+		try (Connection connection = open(database, true);
 				Statement statement = connection.createStatement();
 				ResultSet rows = statement.executeQuery("SELECT count(*), coalesce(max(time_updated), 0) FROM message")) {
 			rows.next();
-			return List.of(new UsageFile(file.file(), rows.getLong(1), rows.getLong(2), file.identity()));
+			return new UsageFile(file.file(), rows.getLong(1), rows.getLong(2), file.identity());
 		}
 		catch (SQLException ex) {
 			throw new IOException("cannot read OpenCode messages: " + ex.getMessage(), ex);
@@ -391,18 +438,21 @@ public class OpenCodeReader implements AgentReader {
 	}
 
 	/**
-	 * One entry per assistant message: its tokens and the cost OpenCode computed. A changed database is read
-	 * again by message, whole (a message's tokens are final only when it is; the keys keep each one once),
-	 * so its position stays at 0.
+	 * One entry per assistant message: its tokens and the cost OpenCode computed. A changed database (or JSON
+	 * message folder) is read again by message, whole (a message's tokens are final only when it is; the keys
+	 * keep each one once, a message in both layouts too), so its position stays at 0.
 	 */
 	@Override
 	public UsageRead usage(Path home, String workspace, List<UsagePosition> from) throws IOException {
-		Optional<Path> database = database(home);
-		if (database.isEmpty() || from.isEmpty()) {
-			return new UsageRead(List.of(), List.of());
+		Map<String, UsageEntry> entries = new java.util.LinkedHashMap<>();
+		for (UsagePosition position : from) {
+			Optional<Path> database = database(home);
+			List<UsageEntry> read = database.isPresent() && position.file().file().equals(database.get())
+					? messages(database.get(), workspace) : files.usage(home, workspace);
+			read.forEach(entry -> entries.putIfAbsent(entry.dedupeKey(), entry));
 		}
 		List<UsagePosition> reached = from.stream().map(position -> UsagePosition.start(position.file())).toList();
-		return new UsageRead(messages(database.get(), workspace), reached);
+		return new UsageRead(List.copyOf(entries.values()), reached);
 	}
 
 	private List<UsageEntry> messages(Path database, String workspace) throws IOException {
@@ -415,18 +465,67 @@ public class OpenCodeReader implements AgentReader {
 				if (data == null || !"assistant".equals(Json.text(data, "role")) || !data.has("tokens")) {
 					continue;
 				}
-				JsonNode tokens = data.get("tokens");
-				JsonNode cache = tokens.get("cache");
-				entries.add(new UsageEntry("opencode:" + rows.getString(1), workspace, Agent.OPENCODE, rows.getString(2), null,
-						Instant.ofEpochMilli(rows.getLong(3)), Json.text(data, "modelID"), Json.text(data, "providerID"),
-						Json.number(tokens, "input"), Json.number(tokens, "output"), Json.number(cache, "read"),
-						Json.number(cache, "write"), 0, Json.number(tokens, "reasoning"), Json.decimal(data, "cost")));
+				entries.add(usage(workspace, rows.getString(1), rows.getString(2), rows.getLong(3), data));
 			}
 		}
 		catch (SQLException ex) {
 			throw new IOException("cannot read OpenCode usage: " + ex.getMessage(), ex);
 		}
 		return entries;
+	}
+
+	/** The usage of one assistant message ({@code data} has {@code tokens}), keyed by its id in either layout. */
+	static UsageEntry usage(String workspace, String messageId, String sessionId, long created, JsonNode data) {
+		JsonNode tokens = data.get("tokens");
+		JsonNode cache = tokens.get("cache");
+		return new UsageEntry("opencode:" + messageId, workspace, Agent.OPENCODE, sessionId, null,
+				Instant.ofEpochMilli(created), Json.text(data, "modelID"), Json.text(data, "providerID"),
+				Json.number(tokens, "input"), Json.number(tokens, "output"), Json.number(cache, "read"),
+				Json.number(cache, "write"), 0, Json.number(tokens, "reasoning"), Json.decimal(data, "cost"));
+	}
+
+	/**
+	 * A page of history from the newest messages a running server answered ({@code {info, parts}}, up to
+	 * {@code limit + 1} of them): the newest {@code limit}, and when there were more, the same cursor the
+	 * database gives (the oldest message's creation time and id), so older pages are read from storage.
+	 */
+	public MessagePage page(List<JsonNode> answered, int limit) {
+		List<JsonNode> items = new ArrayList<>(answered);
+		items.sort(Comparator.<JsonNode>comparingLong(item -> Json.number(item.path("info").get("time"), "created"))
+			.thenComparing(item -> String.valueOf(Json.text(item.path("info"), "id"))));
+		boolean more = items.size() > limit;
+		List<SessionMessage> messages = new ArrayList<>(limit);
+		for (JsonNode item : items.subList(Math.max(0, items.size() - limit), items.size())) {
+			JsonNode info = item.path("info");
+			List<MessagePart> parts = new ArrayList<>();
+			for (JsonNode part : item.path("parts")) {
+				if (part.isObject()) {
+					parts.addAll(normalise(json, part));
+				}
+			}
+			messages.add(toMessage(String.valueOf(Json.text(info, "id")), Json.number(info.get("time"), "created"),
+					info.isObject() ? info : null, parts));
+		}
+		SessionMessage oldest = messages.isEmpty() ? null : messages.get(0);
+		return new MessagePage(messages, more && oldest != null && oldest.timestamp() != null
+				? oldest.timestamp().toEpochMilli() + ":" + oldest.id() : null);
+	}
+
+	/**
+	 * The indexed session with what a running server answers for it ({@code GET /session/{id}}): its title,
+	 * directory and times as they are now (the index can be one refresh behind); the rest from the index.
+	 */
+	public static AgentSession live(AgentSession indexed, JsonNode info) {
+		String title = Texts.oneLine(Json.text(info, "title"), Texts.TITLE);
+		String directory = Json.text(info, "directory");
+		JsonNode time = info.get("time");
+		long created = Json.number(time, "created");
+		long updated = Json.number(time, "updated");
+		return new AgentSession(indexed.workspace(), indexed.agent(), indexed.id(), title != null ? title : indexed.title(),
+				indexed.name(), directory != null ? directory : indexed.projectDirectory(), indexed.messageCount(),
+				indexed.models(), created > 0 ? Instant.ofEpochMilli(created) : indexed.createdAt(),
+				updated > 0 ? Instant.ofEpochMilli(Math.max(updated, indexed.updatedAt().toEpochMilli())) : indexed.updatedAt(),
+				indexed.lastAccessedAt(), indexed.sizeBytes(), indexed.parseErrors());
 	}
 
 }

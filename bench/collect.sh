@@ -89,7 +89,7 @@ if [ -n "$native" ] && [ -x "$native" ]; then
   native_median=$(printf '%s\n' "${native_runs[@]}" | sort -n | sed -n 2p)
 fi
 
-./mvnw -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+./mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 peak_rss=$(printf '%s\n' "${runs[@]}" | awk '{print $2}' | sort -n | tail -1)
 java -Xmx512m -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   dev.perch.session.UsageCollectBenchmark "$corpus" "$out/ccusage-daily.json" "${median% *}" "$peak_rss" \

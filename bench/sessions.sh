@@ -4,6 +4,6 @@
 # Usage: bench/sessions.sh [home-dir] [sessions]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-./mvnw -B -q -o test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
+./mvnw -B -q test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test
 exec java -Xmx512m -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   dev.perch.session.internal.SessionsBenchmark "${1:-target/bench-home}" "${2:-2000}"

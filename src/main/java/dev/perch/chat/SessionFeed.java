@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.IntSupplier;
 
 import org.jspecify.annotations.Nullable;
@@ -16,8 +17,8 @@ import dev.perch.opencode.OpenCodeEvent.AssistantMessage;
 import dev.perch.shared.web.Problems;
 import reactor.core.Exceptions;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 
 /**
  * The events of one session in Perch's vocabulary: numbered, kept in a bounded buffer for
@@ -44,7 +45,8 @@ final class SessionFeed {
 
 	private final ArrayDeque<ChatEvent> buffer = new ArrayDeque<>();
 
-	private final Sinks.Many<ChatEvent> live = Sinks.many().multicast().directBestEffort();
+	/** The live viewers; an event is appended and sent to them under the feed's lock. */
+	private final List<FluxSink<ChatEvent>> viewers = new CopyOnWriteArrayList<>();
 
 	private long lastId;
 
@@ -90,11 +92,8 @@ final class SessionFeed {
 	 */
 	Flux<ChatEvent> follow(long afterId) {
 		return Flux.defer(() -> {
-			Flux<ChatEvent> later = live.asFlux();
-			List<ChatEvent> missed = new ArrayList<>();
-			long last = since(afterId, missed);
 			long[] overflowAt = { 0 };
-			return Flux.fromIterable(missed).concatWith(later.filter(event -> event.id() > last))
+			return viewer(afterId)
 				.onBackpressureBuffer(viewerBuffer, event -> overflowAt[0] = event.id())
 				.onErrorResume(Exceptions::isOverflow, error -> Mono.just(tooSlow(overflowAt[0] - 1)));
 		});
@@ -102,18 +101,31 @@ final class SessionFeed {
 
 	/** New events only. */
 	Flux<ChatEvent> live() {
-		return live.asFlux().onBackpressureBuffer(VIEWER_BUFFER);
+		return viewer(Long.MAX_VALUE).onBackpressureBuffer(VIEWER_BUFFER);
 	}
 
-	/** Adds the buffered events after {@code afterId} to {@code missed}; answers the id the live events continue after. */
-	private synchronized long since(long afterId, List<ChatEvent> missed) {
+	/**
+	 * The buffered events after {@code afterId}, then every event appended after them. Both callers put an
+	 * {@code onBackpressureBuffer} right behind, which asks for everything, so the sink passes each event
+	 * straight on ({@code IGNORE}: no queue of its own) and the bound is that buffer's.
+	 */
+	private Flux<ChatEvent> viewer(long afterId) {
+		return Flux.create(sink -> register(sink, afterId), FluxSink.OverflowStrategy.IGNORE);
+	}
+
+	/**
+	 * Replays and registers under the feed's lock, the one {@link #append} holds: no event can be appended
+	 * between the last replayed event and the first live one, so a viewer sees every id once, in order.
+	 */
+	private synchronized void register(FluxSink<ChatEvent> sink, long afterId) {
 		long from = Math.min(afterId, lastId);
 		for (ChatEvent event : buffer) {
 			if (event.id() > from) {
-				missed.add(event);
+				sink.next(event);
 			}
 		}
-		return missed.isEmpty() ? from : missed.get(missed.size() - 1).id();
+		viewers.add(sink);
+		sink.onDispose(() -> viewers.remove(sink));
 	}
 
 	private ChatEvent tooSlow(long lastDelivered) {
@@ -131,7 +143,9 @@ final class SessionFeed {
 		while (buffer.size() > Math.max(1, capacity.getAsInt())) {
 			buffer.removeFirst();
 		}
-		live.emitNext(event, Sinks.EmitFailureHandler.busyLooping(java.time.Duration.ofSeconds(1)));
+		for (FluxSink<ChatEvent> viewer : viewers) {
+			viewer.next(event);
+		}
 		return event;
 	}
 

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -199,6 +200,41 @@ class SessionFeedTests {
 
 	private static OpenCodeEvent delta(String part, String text) {
 		return new OpenCodeEvent.Delta(SESSION, "msg_1", part, "text", text);
+	}
+
+	@Test
+	void viewersThatJoinWhileEventsAreAppendedMissNoneAndRepeatNone() throws Exception {
+		// a buffer that keeps everything, so a gap can only come from joining, not from eviction
+		SessionFeed busy = new SessionFeed("ws", SESSION, () -> Integer.MAX_VALUE);
+		int wanted = 50;
+		AtomicInteger joined = new AtomicInteger();
+		Thread appender = new Thread(() -> {
+			for (int i = 0; i < 300_000 && joined.get() < wanted; i++) {
+				busy.append(ChatEvent.TEXT_DELTA, Map.of("n", i));
+			}
+			for (int i = 0; i < 100; i++) {
+				busy.append(ChatEvent.TEXT_DELTA, Map.of("n", -i));
+			}
+		}, "appender");
+		appender.start();
+		List<String> gaps = new ArrayList<>();
+		// each viewer joins at whatever id the appender has reached and checks the next 50 events
+		while (joined.get() < wanted && appender.isAlive()) {
+			long after = busy.lastId();
+			List<ChatEvent> seen = busy.follow(after).take(50).collectList().block(Duration.ofSeconds(30));
+			joined.incrementAndGet();
+			long expected = after + 1;
+			for (ChatEvent event : seen) {
+				if (event.id() != expected) {
+					gaps.add("viewer after " + after + " got " + event.id() + " where " + expected + " was due");
+					break;
+				}
+				expected++;
+			}
+		}
+		appender.join(30_000);
+		assertThat(joined.get()).as("viewers that joined while events were appended").isEqualTo(wanted);
+		assertThat(gaps).isEmpty();
 	}
 
 }

@@ -118,10 +118,11 @@ final class SessionFeed {
 	 * between the last replayed event and the first live one, so a viewer sees every id once, in order.
 	 */
 	private synchronized void register(FluxSink<ChatEvent> sink, long afterId) {
-		long from = Math.min(afterId, lastId);
-		for (ChatEvent event : buffer) {
-			if (event.id() > from) {
-				sink.next(event);
+		if (afterId < lastId) {
+			for (ChatEvent event : buffer) {
+				if (event.id() > afterId) {
+					sink.next(event);
+				}
 			}
 		}
 		viewers.add(sink);

@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.codec.CodecException;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
@@ -245,6 +246,9 @@ public class OpenCodeClient {
 		return web.get()
 			.uri("/global/event")
 			.accept(MediaType.TEXT_EVENT_STREAM)
+			// never back into the pool: close() disposes this connection when the stream is cancelled, and a
+			// pooled one could be handed to the next subscriber's request just before that
+			.header(HttpHeaders.CONNECTION, "close")
 			.httpRequest(request -> connection.opened(request.getNativeRequest()))
 			.exchangeToFlux(response -> response.statusCode().is2xxSuccessful()
 					? response.bodyToFlux(DataBuffer.class).map(connection.decoder::decode)

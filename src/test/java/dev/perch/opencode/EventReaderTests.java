@@ -47,12 +47,36 @@ class EventReaderTests {
 	}
 
 	@Test
+	void readsATextDeltaWhateverTheOrderOfItsMembers() {
+		OpenCodeEvent.Delta expected = new OpenCodeEvent.Delta("ses_a1b2c3d4e5f6g7", "msg_1", "prt_1", "text", "héllo \"x\"\n");
+		assertThat(reader.read("""
+				{"directory":"/tmp/p","payload":{"id":"evt_1","type":"message.part.delta","properties":{"sessionID":"ses_a1b2c3d4e5f6g7","messageID":"msg_1","partID":"prt_1","field":"text","delta":"héllo \\"x\\"\\n"}}}"""))
+			.contains(expected);
+		// properties before type, the directory after the payload, members Perch does not know (objects too)
+		assertThat(reader.read("""
+				{"payload":{"properties":{"extra":{"a":[1,{"b":2}]},"delta":"héllo \\"x\\"\\n","field":"text","partID":"prt_1","messageID":"msg_1","sessionID":"ses_a1b2c3d4e5f6g7"},"type":"message.part.delta"},"directory":"/tmp/p"}"""))
+			.contains(expected);
+		assertThat(reader.read("{\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":\"ses_a1b2c3d4e5f6g7\",\"messageID\":\"msg_1\",\"partID\":\"prt_1\",\"field\":\"text\",\"delta\":\"héllo \\\"x\\\"\\n\"}}"))
+			.as("the directory-scoped form").contains(expected);
+		assertThat(reader.read("{\"payload\":{\"type\":\"message.part.delta\",\"properties\":{\"delta\":\"x\"}}}")).as("no session").isEmpty();
+	}
+
+	@Test
+	void readsAStatusWhoseTypeComesLast() {
+		assertThat(reader.read("{\"payload\":{\"properties\":{\"status\":{\"attempt\":{\"n\":1},\"type\":\"idle\"},\"sessionID\":\"ses_a1b2c3d4e5f6g7\"},\"type\":\"session.status\"}}"))
+			.contains(new OpenCodeEvent.Status("ses_a1b2c3d4e5f6g7", false));
+		assertThat(reader.read("{\"payload\":{\"type\":\"server.heartbeat\",\"properties\":{}}}")).contains(new OpenCodeEvent.Heartbeat());
+	}
+
+	@Test
 	void skipsUserMessagesSyncEchoesAndGarbage() {
 		assertThat(reader.read("{\"payload\":{\"type\":\"message.updated\",\"properties\":{\"sessionID\":\"ses_x\",\"info\":{\"id\":\"msg_u\",\"role\":\"user\",\"sessionID\":\"ses_x\"}}}}")).isEmpty();
 		assertThat(reader.read("{\"payload\":{\"type\":\"sync\",\"syncEvent\":{}}}")).isEmpty();
 		assertThat(reader.read("{not json")).isEmpty();
 		assertThat(reader.read("42")).isEmpty();
 		assertThat(reader.read("")).isEmpty();
+		assertThat(reader.read("{\"payload\":{\"type\":\"message.part.delta\",\"properties\":{\"sessionID\":")).as("cut short").isEmpty();
+		assertThat(reader.read("{\"payload\":{\"type\":\"session.updated\",\"properties\":{\"info\":{\"id\":\"ses_x\",\"role\":\"assistant\"}}}}")).isEmpty();
 	}
 
 }

@@ -51,12 +51,11 @@ public final class EventStreamDecoder {
 			while (chunks.hasNext()) {
 				java.nio.ByteBuffer chunk = chunks.next();
 				while (chunk.hasRemaining()) {
-					byte next = chunk.get();
-					if (next == '\n') {
+					int newline = indexOfNewline(chunk);
+					append(chunk, (newline < 0 ? chunk.limit() : newline) - chunk.position());
+					if (newline >= 0) {
+						chunk.get();
 						endLine(events);
-					}
-					else {
-						append(next);
 					}
 				}
 			}
@@ -67,15 +66,27 @@ public final class EventStreamDecoder {
 		return events;
 	}
 
-	private void append(byte next) {
-		if (lineLength == line.length) {
-			if (lineLength >= maxEventSize) {
-				oversized = true;
-				return;
+	private static int indexOfNewline(java.nio.ByteBuffer chunk) {
+		for (int i = chunk.position(); i < chunk.limit(); i++) {
+			if (chunk.get(i) == '\n') {
+				return i;
 			}
-			line = java.util.Arrays.copyOf(line, Math.min(maxEventSize, line.length * 2));
 		}
-		line[lineLength++] = next;
+		return -1;
+	}
+
+	/** Moves the chunk's next {@code count} bytes to the current line, in one copy; past the event limit they are dropped. */
+	private void append(java.nio.ByteBuffer chunk, int count) {
+		int kept = Math.min(count, Math.max(0, maxEventSize - lineLength));
+		if (kept < count) {
+			oversized = true;
+		}
+		if (lineLength + kept > line.length) {
+			line = java.util.Arrays.copyOf(line, Math.min(maxEventSize, Math.max(lineLength + kept, line.length * 2)));
+		}
+		chunk.get(line, lineLength, kept);
+		lineLength += kept;
+		chunk.position(chunk.position() + count - kept);
 	}
 
 	private void endLine(List<String> events) {

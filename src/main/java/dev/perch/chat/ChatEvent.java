@@ -4,12 +4,19 @@ import java.util.Set;
 
 import org.springframework.http.codec.ServerSentEvent;
 
+import dev.perch.shared.web.EncodedJson;
+
 /**
  * One event of a session's stream in Perch's vocabulary ({@code docs/opencode.md}), numbered per session.
  *
  * @param data a JSON-serialisable value: a map, a record, or a problem's map for {@code error}
+ * @param encoded the data as every viewer's stream writes it: encoded once, by the first
  */
-record ChatEvent(long id, String type, Object data) {
+record ChatEvent(long id, String type, Object data, EncodedJson encoded) {
+
+	ChatEvent(long id, String type, Object data) {
+		this(id, type, data, EncodedJson.of(data));
+	}
 
 	static final String MESSAGE_STARTED = "message.started";
 
@@ -36,7 +43,7 @@ record ChatEvent(long id, String type, Object data) {
 	}
 
 	ServerSentEvent<Object> toSse() {
-		return ServerSentEvent.builder(data).id(Long.toString(id)).event(type).build();
+		return ServerSentEvent.<Object>builder(encoded).id(Long.toString(id)).event(type).build();
 	}
 
 }

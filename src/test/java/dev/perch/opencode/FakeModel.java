@@ -40,7 +40,13 @@ public final class FakeModel implements AutoCloseable {
 	private final DisposableServer server;
 
 	public FakeModel() {
-		this.server = HttpServer.create()
+		this(null);
+	}
+
+	/** A fake model whose server runs on {@code loop} (a benchmark keeps it off the threads of the clients it measures). */
+	public FakeModel(reactor.netty.resources.@org.jspecify.annotations.Nullable LoopResources loop) {
+		HttpServer server = HttpServer.create();
+		this.server = (loop == null ? server : server.runOn(loop))
 			.host("127.0.0.1")
 			.port(0)
 			.route(routes -> routes

@@ -51,7 +51,11 @@ class ChatController {
 	}
 
 	@PostMapping("/sessions/opencode/{id}/messages")
-	@Operation(summary = "Send a message; the answer is the turn as SSE (message.started, text.delta, tool, usage, done | error)")
+	@Operation(summary = "Send a message; the answer is the turn as SSE (message.started, text.delta, tool, usage, done | error)",
+			description = "With an Idempotency-Key the prompt is never sent twice for the session: a repeat gets the same turn's "
+					+ "events, or, for a key used before a restart of Perch (kept 24 hours), 409 idempotency-key-used. "
+					+ "404 session-not-found for a session the workspace's OpenCode does not know; 409 turn-in-progress "
+					+ "while another turn sent through Perch runs.")
 	Mono<ResponseEntity<Flux<ServerSentEvent<Object>>>> send(@PathVariable String workspace, @PathVariable String id,
 			@Valid @RequestBody SendMessageRequest request,
 			@RequestHeader(name = "Idempotency-Key", required = false) @Nullable @Size(max = 200) String idempotencyKey) {

@@ -9,6 +9,9 @@ final class ChatProblems {
 
 	static final ProblemType TURN_IN_PROGRESS = new ProblemType("turn-in-progress", "A turn is already running", HttpStatus.CONFLICT);
 
+	static final ProblemType IDEMPOTENCY_KEY_USED = new ProblemType("idempotency-key-used",
+			"This Idempotency-Key was already used", HttpStatus.CONFLICT);
+
 	static final ProblemType TURN_FAILED = new ProblemType("turn-failed", "The turn failed", HttpStatus.BAD_GATEWAY);
 
 	static final ProblemType TURN_TIMEOUT = new ProblemType("turn-timeout", "The turn took too long", HttpStatus.GATEWAY_TIMEOUT);

@@ -51,6 +51,8 @@ class ChatService {
 
 	private final UsageRecorder usage;
 
+	private final IdempotencyKeys idempotencyKeys;
+
 	private final SessionFeeds feeds;
 
 	private final Map<String, Turn> turns = lru(MAX_IDEMPOTENCY_KEYS);
@@ -61,8 +63,10 @@ class ChatService {
 
 	private volatile int replayBuffer = 1000;
 
-	ChatService(OpenCodeServers servers, OpenCodeLimits settings, WorkspaceService workspaces, UsageRecorder usage) {
+	ChatService(OpenCodeServers servers, OpenCodeLimits settings, WorkspaceService workspaces, UsageRecorder usage,
+			IdempotencyKeys idempotencyKeys) {
 		this.servers = servers;
+		this.idempotencyKeys = idempotencyKeys;
 		this.settings = settings;
 		this.workspaces = workspaces;
 		this.usage = usage;
@@ -93,8 +97,28 @@ class ChatService {
 				if (earlier != null) {
 					return Mono.just(earlier.view());
 				}
-				return lookup(workspace, sessionId).map(session -> start(workspace, session, request, key, limits));
+				return lookup(workspace, sessionId).flatMap(session -> {
+					Turn turn = start(workspace, session, request, idempotencyKey, limits);
+					return turn.claim().flatMap(claimed -> claimed ? Mono.just(turn.view()) : refused(workspace, session.id(), key));
+				});
 			});
+	}
+
+	/**
+	 * The answer to a message whose key was used already but whose turn this Perch does not have (it was
+	 * sent before a restart, or forgotten): nothing is sent; the events of that turn are gone.
+	 */
+	private Mono<Flux<ChatEvent>> refused(String workspace, String sessionId, @Nullable String key) {
+		Turn earlier = key == null ? null : turns.get(key);
+		if (earlier != null) {
+			return Mono.just(earlier.view());
+		}
+		return Mono.error(new ApiException(ChatProblems.IDEMPOTENCY_KEY_USED, "A message with this Idempotency-Key "
+				+ "was already sent to session '" + sessionId + "' (within the last "
+				+ SettingType.print(IdempotencyKeys.RETENTION) + "), before Perch last restarted, so its events "
+				+ "are gone; it was not sent again. Its outcome is in the session's history: GET "
+				+ "/api/v1/workspaces/" + workspace + "/sessions/opencode/" + sessionId + "/messages.",
+				Map.of("sessionId", sessionId)));
 	}
 
 	/** The session's events after {@code lastEventId} from the replay buffer, then live, until the viewer leaves. */
@@ -122,30 +146,53 @@ class ChatService {
 			.flatMap(home -> servers.call(workspace, client -> client.session(sessionId, home.toString())));
 	}
 
-	private Flux<ChatEvent> start(String workspace, OpenCodeSession session, SendMessageRequest request,
-			@Nullable String key, Limits limits) {
+	/**
+	 * The turn, registered as the session's running one; nothing is sent before it is viewed, and it is viewed
+	 * only once its Idempotency-Key is claimed in the database ({@link Turn#claim}): a key this Perch, or one
+	 * before a restart, already used is never sent again. A twin request (same key) that comes while the turn
+	 * runs gets that turn and waits for the same claim. A request refused with {@code turn-in-progress} claims
+	 * nothing.
+	 */
+	private Turn start(String workspace, OpenCodeSession session, SendMessageRequest request,
+			@Nullable String idempotencyKey, Limits limits) {
+		String key = idempotencyKey == null ? null : workspace + "/" + session.id() + "/" + idempotencyKey;
 		SessionFeeds.Live live = feeds.get(workspace, session.id());
 		SessionFeed feed = live.feed();
 		String model = request.model() != null ? request.model() : sessionModels.get(session.id());
 		Prompt prompt = new Prompt(request.text(), model, request.agent());
 		String runningKey = workspace + "/" + session.id();
 		long start = feed.lastId();
-		Turn turn = new Turn(feed, start, Flux.defer(() -> run(workspace, session, live, prompt, start, limits))
+		java.util.concurrent.atomic.AtomicReference<Turn> self = new java.util.concurrent.atomic.AtomicReference<>();
+		Mono<Boolean> claim = idempotencyKey == null ? Mono.just(true)
+				: idempotencyKeys.claim(workspace, session.id(), idempotencyKey)
+					.doOnNext(claimed -> {
+						if (claimed) {
+							turns.put(key, self.get());
+						}
+						else {
+							running.remove(runningKey, self.get());
+						}
+					})
+					.doOnError(error -> running.remove(runningKey, self.get()))
+					.cache();
+		Turn turn = new Turn(feed, start, key, claim, Flux.defer(() -> run(workspace, session, live, prompt, start, limits))
 			.then(Mono.fromRunnable(() -> running.remove(runningKey)))
 			.flux()
 			.cast(ChatEvent.class)
 			// runs once, on the first viewer; never cancelled by viewers leaving (bounded by the turn timeout);
 			// a late viewer (same Idempotency-Key) sees it completed
 			.cache(1));
-		if (running.putIfAbsent(runningKey, turn) != null) {
+		self.set(turn);
+		Turn existing = running.putIfAbsent(runningKey, turn);
+		if (existing != null && key != null && key.equals(existing.key())) {
+			return existing;
+		}
+		if (existing != null) {
 			throw new ApiException(ChatProblems.TURN_IN_PROGRESS, "Session '" + session.id()
 					+ "' is running a turn sent through Perch; follow it at .../events, abort it, or wait for it to end.",
 					Map.of("sessionId", session.id()));
 		}
-		if (key != null) {
-			turns.put(key, turn);
-		}
-		return turn.view();
+		return turn;
 	}
 
 	/** The turn: listen first, then send once the event stream is open; end at done/error or a bound. */
@@ -239,7 +286,12 @@ class ChatService {
 	}
 
 	/** A started turn: its events are those of the feed after {@code start}, until done or error. */
-	private record Turn(SessionFeed feed, long start, Flux<ChatEvent> job) {
+	/**
+	 * A started turn: its events are those of the feed after {@code start}, until done or error.
+	 * {@code key} is its Idempotency-Key (with the workspace and session), if it has one; {@code claim}
+	 * claims it in the database once, for every request that gets this turn (true without a key).
+	 */
+	private record Turn(SessionFeed feed, long start, @Nullable String key, Mono<Boolean> claim, Flux<ChatEvent> job) {
 
 		Flux<ChatEvent> view() {
 			return Flux.merge(job, feed.follow(start)).takeUntil(ChatEvent::terminal);

@@ -32,6 +32,7 @@ import dev.perch.opencode.FakeModel;
 import dev.perch.opencode.OpenCodeInstallation;
 import dev.perch.support.RealServices;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.argThat;
@@ -64,6 +65,9 @@ class ChatIntegrationTests {
 
 	@Autowired
 	private WebTestClient web;
+
+	@Autowired
+	private IdempotencyKeys idempotencyKeys;
 
 	@MockitoSpyBean
 	private UsageRecorder usage;
@@ -212,6 +216,43 @@ class ChatIntegrationTests {
 		assertThat(model.requestsContaining(marker)).isEqualTo(1);
 		assertThat(text(again)).isEqualTo("once");
 		assertThat(again).extracting(ServerSentEvent::id).isEqualTo(first.stream().map(ServerSentEvent::id).toList());
+	}
+
+	@Test
+	void twoRequestsWithOneKeyAtOnceSendThePromptOnceAndGetTheSameTurn() {
+		String session = createSession("idempotent-twins");
+		String marker = "idem-twins-" + System.nanoTime();
+		Mono<List<ServerSentEvent<Map<String, Object>>>> request = Mono.fromCallable(
+				() -> send(session, marker + " [[fake:reply=twins]] [[fake:chunks=8]]", "twin-key"))
+			.subscribeOn(reactor.core.scheduler.Schedulers.boundedElastic());
+
+		var both = Mono.zip(request, request).block(TURN);
+
+		assertThat(model.requestsContaining(marker)).isEqualTo(1);
+		assertThat(text(both.getT1())).isEqualTo("twins");
+		assertThat(text(both.getT2())).isEqualTo("twins");
+	}
+
+	@Test
+	void neverSendsThePromptAgainForAKeyUsedBeforeARestart() {
+		String session = createSession("idempotent-restart");
+		String marker = "idem-restart-" + System.nanoTime();
+		// what a Perch before the restart left: the key in the database, the turn gone with its memory
+		assertThat(idempotencyKeys.claim(WS, session, "key-before-restart").block(TURN)).isTrue();
+
+		web.post().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages", WS, session)
+			.headers(this::auth).header("Idempotency-Key", "key-before-restart")
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", marker + " [[fake:reply=twice?]]"))
+			.exchange()
+			.expectStatus().isEqualTo(409)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://perch.dev/problems/idempotency-key-used")
+			.jsonPath("$.sessionId").isEqualTo(session);
+
+		assertThat(model.requestsContaining(marker)).isZero();
+		// the session is free for the next message, with a new key
+		assertThat(text(send(session, marker + " [[fake:reply=new key]]", "key-after-restart")))
+			.isEqualTo("new key");
 	}
 
 	@Test

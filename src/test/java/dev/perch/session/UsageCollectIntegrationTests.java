@@ -163,6 +163,17 @@ class UsageCollectIntegrationTests {
 	}
 
 	@Test
+	void aCollectionAskedForAsSoonAsTheLastOneEndedIsNotToldOneIsRunning() {
+		// asked for from the end signal itself: the running flag used to be cleared only after that signal,
+		// so a client that collected again at once could get 409 collection-running
+		CollectionReport second = collector.collectAll()
+			.then(reactor.core.publisher.Mono.defer(collector::collectAll))
+			.block(Duration.ofSeconds(60));
+
+		assertThat(report(second, corpus).status()).isEqualTo(CollectionReport.Status.UNCHANGED);
+	}
+
+	@Test
 	void rereadsOnlyTheWorkspaceWhoseFilesChangedAndRecordsOnlyTheNewRequest() throws IOException {
 		String changing = workspace();
 		String quiet = workspace();

@@ -102,10 +102,14 @@ public class SessionIndex {
 		}
 	}
 
-	/** Refreshes now, or joins the refresh of this workspace already running. */
+	/**
+	 * Refreshes now, or joins the refresh of this workspace already running. The refresh stops being the
+	 * running one before it signals its end: removed only after (as {@code doFinally} did), a refresh asked
+	 * for by whoever had just seen the last one end could join that finished one and read nothing.
+	 */
 	public Mono<Void> refreshNow(String workspace, Path home) {
 		return Mono.defer(() -> running.computeIfAbsent(workspace, key -> scan(workspace, home)
-			.doFinally(signal -> running.remove(workspace))
+			.doOnTerminate(() -> running.remove(workspace))
 			.cache()));
 	}
 

@@ -163,7 +163,10 @@ public class UsageCollector {
 			return settings.get(retention)
 				.flatMap(keep -> names.concatMap(name -> collectOne(name, clock.instant().minus(keep))).collectList())
 				.map(done -> CollectionReport.of(done, Duration.ofNanos(System.nanoTime() - start).toMillis()))
-				.doFinally(signal -> running.set(false));
+				// free before the answer goes out (doFinally frees after it: a client that collects again as soon
+				// as it has the report could be told a collection is running), or when the caller leaves
+				.doOnTerminate(() -> running.set(false))
+				.doOnCancel(() -> running.set(false));
 		});
 	}
 

@@ -19,6 +19,7 @@ import org.springframework.util.unit.DataSize;
 import dev.perch.session.Agent;
 import dev.perch.session.MessagePage;
 import dev.perch.support.TestDatabase;
+import reactor.core.publisher.Mono;
 
 import static dev.perch.session.SessionFixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -95,6 +96,24 @@ class SessionIndexIntegrationTests {
 			.expectNext(301L)
 			.expectComplete()
 			.verify(Duration.ofSeconds(60));
+	}
+
+	/**
+	 * Every refresh asked for once the previous one has answered lists the sources again. The finished
+	 * refresh used to stay the running one until after it had answered, so a refresh asked for at once
+	 * could join it and list nothing (a CI run saw a deleted session stay in the index that way).
+	 */
+	@org.junit.jupiter.api.Test
+	void aRefreshAskedForAsSoonAsTheLastOneEndedReadsAgain() throws IOException {
+		SessionMetaRepository repository = TestDatabase.H2.migrated().repository(SessionMetaRepository.class);
+		Counting claude = new Counting(claude());
+		SessionIndex index = new SessionIndex(List.of(claude), repository, SessionProperties.defaults(), Clock.systemUTC());
+		Path home = Files.createDirectories(temp.resolve("again"));
+
+		// asked for from the end signal itself, on its thread: the moment the race needed a preempted thread for
+		index.refreshNow("ws", home).then(Mono.defer(() -> index.refreshNow("ws", home))).block(TIMEOUT);
+
+		assertThat(claude.listed.get()).isEqualTo(2);
 	}
 
 	private static Path reader(AgentReader reader, Path home, String id) throws IOException {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -162,18 +163,23 @@ class ChatService {
 		Prompt prompt = new Prompt(request.text(), model, request.agent());
 		String runningKey = workspace + "/" + session.id();
 		long start = feed.lastId();
-		java.util.concurrent.atomic.AtomicReference<Turn> self = new java.util.concurrent.atomic.AtomicReference<>();
+		AtomicReference<Turn> self = new AtomicReference<>();
+		// once claimed the turn runs, whether or not the request that claimed it is still there to view it
+		// (the claim is a round trip to the database, and a turn registered as running must run to free the session)
 		Mono<Boolean> claim = idempotencyKey == null ? Mono.just(true)
 				: idempotencyKeys.claim(workspace, session.id(), idempotencyKey)
 					.doOnNext(claimed -> {
 						if (claimed) {
 							turns.put(key, self.get());
+							self.get().job().subscribe(event -> {
+							}, error -> log.warn("Turn of {} failed: {}", session.id(), error.toString()));
 						}
 						else {
 							running.remove(runningKey, self.get());
 						}
 					})
 					.doOnError(error -> running.remove(runningKey, self.get()))
+					.doOnCancel(() -> running.remove(runningKey, self.get()))
 					.cache();
 		Turn turn = new Turn(feed, start, key, claim, Flux.defer(() -> run(workspace, session, live, prompt, start, limits))
 			.then(Mono.fromRunnable(() -> running.remove(runningKey)))
@@ -285,7 +291,6 @@ class ChatService {
 		});
 	}
 
-	/** A started turn: its events are those of the feed after {@code start}, until done or error. */
 	/**
 	 * A started turn: its events are those of the feed after {@code start}, until done or error.
 	 * {@code key} is its Idempotency-Key (with the workspace and session), if it has one; {@code claim}

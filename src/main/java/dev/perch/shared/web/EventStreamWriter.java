@@ -22,19 +22,15 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Spring's own SSE writer hands every event to the server as a group of its own, and Reactor Netty flushes
  * after each group: one system call per event per viewer, which at thousands of events per second is most
- * of a relay's cost. Here the events are one body, and the events its producer hands over within one task of
- * its event loop are joined into one buffer first ({@link FrameBatches}): a lone event still goes out at
- * once, and a burst read from upstream in one go is handed to the connection's thread once and goes out in
- * one write. Each event is encoded into one array; data is
+ * of a relay's cost. Here the events are one body: Reactor Netty writes each event as it comes and flushes
+ * once it has written all that was ready (a task queued on the connection's event loop), so a lone event
+ * still goes out at once and a burst goes out in one write. Each event is encoded into one buffer; data is
  * JSON (through the application's {@link JsonMapper}) or, for a {@code String}, the text itself, each line
  * its own {@code data:} line, as Spring's writer does.
  */
 final class EventStreamWriter implements HttpMessageWriter<ServerSentEvent<?>> {
 
 	private static final List<MediaType> TYPES = List.of(MediaType.TEXT_EVENT_STREAM);
-
-	/** Events handed over together are written as one buffer of up to this size. */
-	private static final int MAX_BATCH = 64 * 1024;
 
 	private static final byte[] NONE = {};
 
@@ -64,7 +60,7 @@ final class EventStreamWriter implements HttpMessageWriter<ServerSentEvent<?>> {
 			@Nullable MediaType mediaType, ReactiveHttpOutputMessage message, Map<String, Object> hints) {
 		message.getHeaders().setContentType(MediaType.TEXT_EVENT_STREAM);
 		DataBufferFactory buffers = message.bufferFactory();
-		return message.writeWith(FrameBatches.coalesce(Flux.from(events).map(this::encode), MAX_BATCH).map(buffers::wrap));
+		return message.writeWith(Flux.from(events).map(event -> buffers.wrap(encode(event))));
 	}
 
 	/**

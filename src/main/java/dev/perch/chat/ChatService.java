@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
@@ -100,7 +101,14 @@ class ChatService {
 				}
 				return lookup(workspace, sessionId).flatMap(session -> {
 					Turn turn = start(workspace, session, request, idempotencyKey, limits);
-					return turn.claim().flatMap(claimed -> claimed ? Mono.just(turn.view()) : refused(workspace, session.id(), key));
+					// a request that leaves during the claim (a round trip to the database) must not leave behind a
+					// turn registered as running that nobody will ever start
+					return turn.claim().flatMap(claimed -> claimed ? Mono.just(turn.view()) : refused(workspace, session.id(), key))
+						.doOnCancel(() -> {
+							if (!turn.started().get()) {
+								running.remove(workspace + "/" + session.id(), turn);
+							}
+						});
 				});
 			});
 	}
@@ -164,15 +172,11 @@ class ChatService {
 		String runningKey = workspace + "/" + session.id();
 		long start = feed.lastId();
 		AtomicReference<Turn> self = new AtomicReference<>();
-		// once claimed the turn runs, whether or not the request that claimed it is still there to view it
-		// (the claim is a round trip to the database, and a turn registered as running must run to free the session)
 		Mono<Boolean> claim = idempotencyKey == null ? Mono.just(true)
 				: idempotencyKeys.claim(workspace, session.id(), idempotencyKey)
 					.doOnNext(claimed -> {
 						if (claimed) {
 							turns.put(key, self.get());
-							self.get().job().subscribe(event -> {
-							}, error -> log.warn("Turn of {} failed: {}", session.id(), error.toString()));
 						}
 						else {
 							running.remove(runningKey, self.get());
@@ -181,7 +185,11 @@ class ChatService {
 					.doOnError(error -> running.remove(runningKey, self.get()))
 					.doOnCancel(() -> running.remove(runningKey, self.get()))
 					.cache();
-		Turn turn = new Turn(feed, start, key, claim, Flux.defer(() -> run(workspace, session, live, prompt, start, limits))
+		AtomicBoolean started = new AtomicBoolean();
+		Turn turn = new Turn(feed, start, key, claim, started, Flux.defer(() -> {
+			started.set(true);
+			return run(workspace, session, live, prompt, start, limits);
+		})
 			.then(Mono.fromRunnable(() -> running.remove(runningKey)))
 			.flux()
 			.cast(ChatEvent.class)
@@ -294,9 +302,11 @@ class ChatService {
 	/**
 	 * A started turn: its events are those of the feed after {@code start}, until done or error.
 	 * {@code key} is its Idempotency-Key (with the workspace and session), if it has one; {@code claim}
-	 * claims it in the database once, for every request that gets this turn (true without a key).
+	 * claims it in the database once, for every request that gets this turn (true without a key);
+	 * {@code started} tells whether a viewer has started it (sent its prompt).
 	 */
-	private record Turn(SessionFeed feed, long start, @Nullable String key, Mono<Boolean> claim, Flux<ChatEvent> job) {
+	private record Turn(SessionFeed feed, long start, @Nullable String key, Mono<Boolean> claim, AtomicBoolean started,
+			Flux<ChatEvent> job) {
 
 		Flux<ChatEvent> view() {
 			return Flux.merge(job, feed.follow(start)).takeUntil(ChatEvent::terminal);

@@ -59,6 +59,9 @@ class RelayBenchmark {
 
 	private static final LoopResources DIRECT_LOOP = LoopResources.create("bench-direct", 1, true);
 
+	/** The control: a second direct reader, whose lag behind the first is what the method itself measures as "added". */
+	private static final LoopResources CONTROL_LOOP = LoopResources.create("bench-control", 1, true);
+
 	private static final LoopResources VIEWER_LOOP = LoopResources.create("bench-viewer", 1, true);
 
 	/** On a loop of its own: on the default loops it streamed its chunks on the threads Perch reads OpenCode on. */
@@ -83,6 +86,7 @@ class RelayBenchmark {
 	static void stop() {
 		model.close();
 		DIRECT_LOOP.dispose();
+		CONTROL_LOOP.dispose();
 		VIEWER_LOOP.dispose();
 		MODEL_LOOP.dispose();
 		if (pool != null) {
@@ -220,6 +224,10 @@ class RelayBenchmark {
 	 * the same run: both streams are open before the turn starts and every text delta is stamped on arrival.
 	 * A delta is matched across the streams by its part id and its position within that part (OpenCode's
 	 * {@code message.part.delta} and Perch's {@code text.delta} both carry the part id, one event each).
+	 * In the ~100/s turns a second direct reader is the control (in the max-rate turns too with
+	 * {@code -Dperch.bench.control-at-max-rate=true}): how much later it has each delta than the first is what
+	 * this method reads as "added" when nothing is added (threads waiting for a core, OpenCode writing to one
+	 * subscriber after another), the floor under Perch's figure.
 	 */
 	@Test
 	void relayOverheadPerEvent() throws Exception {
@@ -227,29 +235,58 @@ class RelayBenchmark {
 		// paths (compiler threads at 50-80 % of a core on 2 cores), measuring the JIT more than the relay
 		int warmUps = Integer.getInteger("perch.bench.warm-ups", 3);
 		for (int i = 1; i <= warmUps; i++) {
-			relay("warm-up-" + i, 5000, 0);
+			relay("warm-up-" + i, 5000, 0, false);
 		}
-		relay("100/s", Integer.getInteger("perch.bench.steady-events", 1000), 10);
+		// p99 over 1,000 deltas moves by a millisecond from turn to turn on this machine: several turns, and their median
+		List<Double> steadyP99 = new ArrayList<>();
+		List<Double> controlP99 = new ArrayList<>();
+		int steadyRuns = Integer.getInteger("perch.bench.steady-runs", 5);
+		for (int i = 1; i <= steadyRuns; i++) {
+			double[] result = relay(steadyRuns == 1 ? "100/s" : "100/s-" + i, Integer.getInteger("perch.bench.steady-events", 1000), 10, true);
+			steadyP99.add(result[4]);
+			controlP99.add(result[5]);
+		}
+		System.out.printf("BENCH relay 100/s added p99: %s; the control's (a second direct reader): %s%n",
+				medianOf(steadyP99, "%.2fms"), medianOf(controlP99, "%.2fms"));
 		List<Double> ownWindow = new ArrayList<>();
 		List<Double> sameOrigin = new ArrayList<>();
+		List<Double> controlOwnWindow = new ArrayList<>();
+		List<Double> controlSameOrigin = new ArrayList<>();
 		int runs = Integer.getInteger("perch.bench.max-runs", 5);
+		// at max rate the control reader's CPU comes out of the core Perch and the readers share (OpenCode takes the
+		// other), which lowered Perch's share: off unless asked for, to show the method's spread
+		boolean controlAtMax = Boolean.getBoolean("perch.bench.control-at-max-rate");
 		for (int i = 1; i <= runs; i++) {
-			double[] ratios = relay("max-rate-" + i, Integer.getInteger("perch.bench.max-events", 10000), 0);
+			double[] ratios = relay("max-rate-" + i, Integer.getInteger("perch.bench.max-events", 10000), 0, controlAtMax);
 			ownWindow.add(ratios[0]);
 			sameOrigin.add(ratios[1]);
+			controlOwnWindow.add(ratios[2]);
+			controlSameOrigin.add(ratios[3]);
 		}
-		System.out.printf("BENCH relay max-rate perch/direct, each from its own first delta: %s; from the first delta either saw: %s%n",
+		System.out.printf("BENCH relay max-rate perch/direct, each from its own first delta: %s; from the first delta any reader saw: %s%n",
 				medianOf(ownWindow), medianOf(sameOrigin));
+		if (controlAtMax) {
+			System.out.printf("BENCH relay max-rate control/direct (a second direct reader), each from its own first delta: %s; "
+					+ "from the first delta any reader saw: %s%n", medianOf(controlOwnWindow), medianOf(controlSameOrigin));
+		}
 	}
 
 	private static String medianOf(List<Double> ratios) {
-		List<Double> sorted = ratios.stream().sorted().toList();
-		return String.format("runs=%s median=%.1f%%", ratios.stream().map(r -> String.format("%.1f%%", r)).toList(),
+		return medianOf(ratios, "%.1f%%");
+	}
+
+	private static String medianOf(List<Double> values, String format) {
+		List<Double> sorted = values.stream().sorted().toList();
+		return String.format("runs=%s median=" + format, values.stream().map(r -> String.format(format, r)).toList(),
 				sorted.get(sorted.size() / 2));
 	}
 
-	/** One turn of {@code chunks} deltas read through Perch and directly; answers Perch's rate as a share of direct's, in %: each from its own first delta, and both from the first delta either saw. */
-	private double[] relay(String label, int chunks, int delayMs) throws Exception {
+	/**
+	 * One turn of {@code chunks} deltas read through Perch and directly (twice); answers Perch's rate as a share of
+	 * direct's, in %, each from its own first delta and both from the first delta any reader saw, then the same two
+	 * for the control reader, then the added p99 in ms of Perch and of the control.
+	 */
+	private double[] relay(String label, int chunks, int delayMs, boolean withControl) throws Exception {
 		String before = load();
 		AtomicLong firstTurnEvent = new AtomicLong(Long.MAX_VALUE);
 		Map<String, Long> upstream = new java.util.concurrent.ConcurrentSkipListMap<>();
@@ -273,22 +310,9 @@ class RelayBenchmark {
 		relayed.subscribe();
 		perchOpen.asMono().block(Duration.ofSeconds(60));
 
-		Sinks.Empty<Void> directOpen = Sinks.empty();
-		Mono<List<Arrival>> direct = reader(DIRECT_LOOP, "http://127.0.0.1:" + opencodePort()).get().uri("/global/event")
-			.accept(MediaType.TEXT_EVENT_STREAM).retrieve().bodyToFlux(RAW)
-			.map(event -> new Stamped(System.nanoTime(), event))
-			.doOnNext(stamped -> directOpen.tryEmitEmpty())
-			.takeUntil(stamped -> stamped.mentions("session.idle") && stamped.mentions(session))
-			.doOnNext(stamped -> upstream.merge(stamped.type(), (long) stamped.size(), Long::sum))
-			.filter(stamped -> stamped.mentions("message.part.delta"))
-			.collectList()
-			.map(list -> list.stream().map(Stamped::parse)
-				.filter(arrival -> session.equals(arrival.json().path("payload").path("properties").path("sessionID").asString("")))
-				.filter(arrival -> "text".equals(arrival.json().path("payload").path("properties").path("field").asString("")))
-				.toList())
-			.cache();
-		direct.subscribe();
-		directOpen.asMono().block(Duration.ofSeconds(30));
+		Mono<List<Arrival>> direct = direct(DIRECT_LOOP, upstream);
+		Mono<List<Arrival>> control = withControl ? direct(CONTROL_LOOP, new java.util.concurrent.ConcurrentHashMap<>())
+				: Mono.just(List.of());
 
 		String reply = java.util.stream.IntStream.range(0, chunks).mapToObj(i -> String.format("w%05d ", i))
 			.collect(java.util.stream.Collectors.joining());
@@ -331,44 +355,86 @@ class RelayBenchmark {
 		System.out.printf("BENCH relay %s cpu-ms opencode=%d jvm=%d by-thread-group=%s%n", label,
 				processCpuMillis(opencodePid) - opencodeBefore, processCpuMillis(ProcessHandle.current().pid()) - jvmBefore, cpu);
 		Map<String, Long> directAt = byPartPosition(direct.block(Duration.ofMinutes(1)), Arrival::directPart);
+		Map<String, Long> controlAt = byPartPosition(control.block(Duration.ofMinutes(1)), Arrival::directPart);
 		List<Arrival> turnDeltas = relayed.block(Duration.ofMinutes(1)).stream()
 			.filter(stamped -> Long.parseLong(stamped.event().id()) >= firstTurnEvent.get())
 			.map(Stamped::parse).toList();
 		Map<String, Long> perchAt = byPartPosition(turnDeltas, Arrival::perchPart);
-		List<Long> added = new ArrayList<>();
-		directAt.forEach((key, at) -> {
-			Long relayedAt = perchAt.get(key);
-			if (relayedAt != null) {
-				added.add(relayedAt - at);
-			}
-		});
-		Collections.sort(added);
+		List<Long> added = lag(perchAt, directAt);
+		List<Long> controlLag = lag(controlAt, directAt);
 		double directRate = rate(directAt.values());
 		double perchRate = rate(perchAt.values());
+		double controlRate = rate(controlAt.values());
 		// OpenCode writes a burst to its subscribers one after the other, and Perch's connection, open first, often
 		// gets it tens of ms before the direct reader: measured each from its own first delta, the direct reader's
-		// late start shortens its window. From the first delta either reader saw, both windows start together.
-		long origin = Math.min(first(directAt.values()), first(perchAt.values()));
+		// late start shortens its window. From the first delta any reader saw, all windows start together.
+		long origin = Math.min(Math.min(first(directAt.values()), first(perchAt.values())), first(controlAt.values()));
 		double directDelivery = (directAt.size() - 1) / ((last(directAt.values()) - origin) / 1e9);
 		double perchDelivery = (perchAt.size() - 1) / ((last(perchAt.values()) - origin) / 1e9);
-		System.out.printf("BENCH relay %s delivery from the first delta either reader saw: direct=%.0f/s perch=%.0f/s perch/direct=%.1f%%%n",
-				label, directDelivery, perchDelivery, 100 * perchDelivery / directDelivery);
+		double controlDelivery = (controlAt.size() - 1) / ((last(controlAt.values()) - origin) / 1e9);
+		System.out.printf("BENCH relay %s delivery from the first delta any reader saw: direct=%.0f/s perch=%.0f/s perch/direct=%.1f%%%s%n",
+				label, directDelivery, perchDelivery, 100 * perchDelivery / directDelivery, !withControl ? ""
+						: String.format(" control=%.0f/s control/direct=%.1f%%", controlDelivery, 100 * controlDelivery / directDelivery));
 		System.out.printf("BENCH relay %s deltas direct=%d perch=%d matched=%d added-latency p50=%.2fms p99=%.2fms max=%.2fms "
 				+ "rate direct=%.0f/s perch=%.0f/s perch/direct=%.1f%% gc=%d (%d ms) load-before=[%s] load-after=[%s] perch-last-event=%.300s%n", label,
 				directAt.size(), perchAt.size(), added.size(), percentile(added, 0.50), percentile(added, 0.99),
 				percentile(added, 1.0), directRate, perchRate, 100 * perchRate / directRate, gcCount() - gcBefore,
 				gcMillis() - gcTimeBefore, before, load(), lastRelayed.get());
+		if (withControl) {
+			System.out.printf("BENCH relay %s control: a second direct reader minus the first, matched=%d p50=%.2fms p99=%.2fms max=%.2fms "
+					+ "rate control=%.0f/s control/direct=%.1f%%%n", label, controlLag.size(), percentile(controlLag, 0.50),
+					percentile(controlLag, 0.99), percentile(controlLag, 1.0), controlRate, 100 * controlRate / directRate);
+		}
 		System.out.printf("BENCH relay %s arrivals (ms after the first direct delta, at 0/10/50/90/100 %%): direct=%s perch=%s%n",
 				label, timeline(directAt.values(), directAt.values()), timeline(perchAt.values(), directAt.values()));
 		System.out.printf("BENCH relay %s upstream-bytes-by-type=%s%n", label, upstream);
-		return new double[] { 100 * perchRate / directRate, 100 * perchDelivery / directDelivery };
+		return new double[] { 100 * perchRate / directRate, 100 * perchDelivery / directDelivery,
+				100 * controlRate / directRate, 100 * controlDelivery / directDelivery, percentile(added, 0.99),
+				percentile(controlLag, 0.99) };
 	}
 
 	/**
-	 * A client for one of the two measured readers, on an event-loop thread of its own. On the shared default
+	 * A reader of OpenCode's own event stream, open when this returns: the turn's text deltas, stamped on
+	 * arrival; bytes by event type go to {@code upstream}.
+	 */
+	private Mono<List<Arrival>> direct(LoopResources loop, Map<String, Long> upstream) {
+		Sinks.Empty<Void> open = Sinks.empty();
+		Mono<List<Arrival>> direct = reader(loop, "http://127.0.0.1:" + opencodePort()).get().uri("/global/event")
+			.accept(MediaType.TEXT_EVENT_STREAM).retrieve().bodyToFlux(RAW)
+			.map(event -> new Stamped(System.nanoTime(), event))
+			.doOnNext(stamped -> open.tryEmitEmpty())
+			.takeUntil(stamped -> stamped.mentions("session.idle") && stamped.mentions(session))
+			.doOnNext(stamped -> upstream.merge(stamped.type(), (long) stamped.size(), Long::sum))
+			.filter(stamped -> stamped.mentions("message.part.delta"))
+			.collectList()
+			.map(list -> list.stream().map(Stamped::parse)
+				.filter(arrival -> session.equals(arrival.json().path("payload").path("properties").path("sessionID").asString("")))
+				.filter(arrival -> "text".equals(arrival.json().path("payload").path("properties").path("field").asString("")))
+				.toList())
+			.cache();
+		direct.subscribe();
+		open.asMono().block(Duration.ofSeconds(30));
+		return direct;
+	}
+
+	/** For each delta both saw, how much later {@code late} had it than {@code early}, sorted. */
+	private static List<Long> lag(Map<String, Long> late, Map<String, Long> early) {
+		List<Long> lag = new ArrayList<>();
+		early.forEach((key, at) -> {
+			Long lateAt = late.get(key);
+			if (lateAt != null) {
+				lag.add(lateAt - at);
+			}
+		});
+		Collections.sort(lag);
+		return lag;
+	}
+
+	/**
+	 * A client for one of the measured readers, on an event-loop thread of its own. On the shared default
 	 * loops (those of Perch's own client of OpenCode) a reader could land on the thread that runs Perch's relay
 	 * and wait behind it (a direct reader stamped deltas a second after Perch's viewer did), which measured the
-	 * loop assignment, not the relay. Both readers get the same kind of thread, so neither is favoured.
+	 * loop assignment, not the relay. Every reader gets the same kind of thread, so none is favoured.
 	 */
 	private static WebClient reader(LoopResources loop, String baseUrl) {
 		return WebClient.builder().baseUrl(baseUrl)
@@ -396,8 +462,9 @@ class RelayBenchmark {
 			.toList();
 	}
 
+	/** The earliest arrival; none comes after every other (a reader that did not run). */
 	private static long first(java.util.Collection<Long> nanos) {
-		return nanos.stream().mapToLong(Long::longValue).min().orElse(0);
+		return nanos.stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE);
 	}
 
 	private static long last(java.util.Collection<Long> nanos) {

@@ -100,7 +100,7 @@ class ChatService {
 					return Mono.just(earlier.view());
 				}
 				return lookup(workspace, sessionId).flatMap(session -> {
-					Turn turn = start(workspace, session, request, idempotencyKey, limits);
+					Turn turn = start(workspace, session, request, idempotencyKey, key, limits);
 					// a request that leaves during the claim (a round trip to the database) must not leave behind a
 					// turn registered as running that nobody will ever start
 					return turn.claim().flatMap(claimed -> claimed ? Mono.just(turn.view()) : refused(workspace, session.id(), key))
@@ -160,11 +160,10 @@ class ChatService {
 	 * only once its Idempotency-Key is claimed in the database ({@link Turn#claim}): a key this Perch, or one
 	 * before a restart, already used is never sent again. A twin request (same key) that comes while the turn
 	 * runs gets that turn and waits for the same claim. A request refused with {@code turn-in-progress} claims
-	 * nothing.
+	 * nothing. {@code key} is {@code idempotencyKey} with the workspace and session, as {@link #send} made it.
 	 */
 	private Turn start(String workspace, OpenCodeSession session, SendMessageRequest request,
-			@Nullable String idempotencyKey, Limits limits) {
-		String key = idempotencyKey == null ? null : workspace + "/" + session.id() + "/" + idempotencyKey;
+			@Nullable String idempotencyKey, @Nullable String key, Limits limits) {
 		SessionFeeds.Live live = feeds.get(workspace, session.id());
 		SessionFeed feed = live.feed();
 		String model = request.model() != null ? request.model() : sessionModels.get(session.id());

@@ -63,7 +63,11 @@ public class OpenCodeClient {
 
 	private final Flux<OpenCodeEvent> events;
 
-	private volatile Sinks.One<Void> connected = Sinks.one();
+	/**
+	 * The opening of the event stream that is open, or being opened, or else of the next one: whoever waits in
+	 * {@link #ready()} before the stream is opened waits for that one, whichever of the two subscribes first.
+	 */
+	private volatile Opening opening = new Opening();
 
 	public OpenCodeClient(WebClient web, OpenCodeLimits settings, EventReader reader) {
 		this.web = web;
@@ -199,14 +203,18 @@ public class OpenCodeClient {
 		return events;
 	}
 
-	/** Completes once the shared event stream is open (OpenCode said {@code server.connected}); subscribe to {@link #events()} first. */
+	/**
+	 * Completes once the shared event stream is open (OpenCode said {@code server.connected}): at once while it
+	 * is, else when the next one opens, so a caller may subscribe here before or after subscribing to
+	 * {@link #events()}; fails when the stream it waits for fails or is closed before it opened.
+	 */
 	public Mono<Void> ready() {
-		return Mono.defer(() -> connected.asMono());
+		return Mono.defer(() -> opening.sink.asMono());
 	}
 
 	private Flux<OpenCodeEvent> connect() {
-		Sinks.One<Void> opened = Sinks.one();
-		this.connected = opened;
+		Opening current = claimOpening();
+		Sinks.One<Void> opened = current.sink;
 		return settings.current()
 			.flatMapMany(this::stream)
 			.doOnNext(event -> {
@@ -215,7 +223,24 @@ public class OpenCodeClient {
 				}
 			})
 			.doOnError(opened::tryEmitError)
-			.doOnCancel(() -> opened.tryEmitError(OpenCodeException.unavailable("the event stream was closed", new IllegalStateException())));
+			.doOnCancel(() -> opened.tryEmitError(OpenCodeException.unavailable("the event stream was closed", new IllegalStateException())))
+			.doFinally(signal -> nextOpening(current));
+	}
+
+	/** The opening this connection completes: the one callers already wait for, unless an earlier connection used it. */
+	private synchronized Opening claimOpening() {
+		if (opening.used) {
+			opening = new Opening();
+		}
+		opening.used = true;
+		return opening;
+	}
+
+	/** After a connection ends, callers wait for the next one (unless a newer connection has already taken over). */
+	private synchronized void nextOpening(Opening ended) {
+		if (opening == ended) {
+			opening = new Opening();
+		}
 	}
 
 	private Flux<OpenCodeEvent> stream(Limits limits) {
@@ -326,6 +351,15 @@ public class OpenCodeClient {
 			return OpenCodeException.unavailable(what, error);
 		}
 		return error;
+	}
+
+	/** The opening of one connection of the event stream; {@code used} once a connection has taken it (guarded by the client). */
+	private static final class Opening {
+
+		final Sinks.One<Void> sink = Sinks.one();
+
+		boolean used;
+
 	}
 
 	/**

@@ -13,6 +13,7 @@ import mockwebserver3.MockWebServer;
 import mockwebserver3.RecordedRequest;
 import mockwebserver3.SocketEffect;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -230,6 +231,43 @@ class OpenCodeClientTests {
 		StepVerifier.create(client.events().take(1)).expectNext(new OpenCodeEvent.Connected()).expectComplete()
 			.verify(BOUND);
 		assertThat(server.getRequestCount()).as("a new connection after the last subscriber left").isEqualTo(2);
+	}
+
+	/**
+	 * A turn waits for the stream before it sends its prompt, and the two are subscribed in either order (for a
+	 * docker workspace each first checks the container, asynchronously): waiting first must not wait for a
+	 * stream that is never opened.
+	 */
+	@Test
+	void readyWaitsForTheStreamOpenedAfterIt() {
+		String events = OpenCodeFixtures.connected() + OpenCodeFixtures.event("server.heartbeat", "{}");
+		server.enqueue(stream(events).newBuilder().onResponseEnd(SocketEffect.Stall.INSTANCE).build());
+		Flux<String> readyThenStream = Flux.merge(client.ready().thenReturn("ready"),
+				Mono.delay(Duration.ofMillis(300)).thenMany(client.events().take(2).map(event -> "event")));
+		StepVerifier.create(readyThenStream)
+			.expectNext("ready")
+			.expectNext("event", "event")
+			.expectComplete()
+			.verify(BOUND);
+	}
+
+	/** Once the stream is closed, the opening of the closed one no longer counts: a prompt would go out unheard. */
+	@Test
+	void readyAfterTheStreamClosedWaitsForTheNextOne() {
+		String events = OpenCodeFixtures.connected() + OpenCodeFixtures.event("server.heartbeat", "{}");
+		server.enqueue(stream(events).newBuilder().onResponseEnd(SocketEffect.Stall.INSTANCE).build());
+		server.enqueue(stream(events).newBuilder().onResponseEnd(SocketEffect.Stall.INSTANCE).build());
+		StepVerifier.create(client.events().take(1)).expectNext(new OpenCodeEvent.Connected()).expectComplete()
+			.verify(BOUND);
+		StepVerifier.create(client.ready().thenReturn("open").timeout(Duration.ofMillis(500), Mono.just("still waiting")))
+			.expectNext("still waiting")
+			.expectComplete()
+			.verify(BOUND);
+		StepVerifier.create(Flux.merge(client.ready().thenReturn("ready"),
+				Mono.delay(Duration.ofMillis(300)).thenMany(client.events().take(1).map(event -> "event"))))
+			.expectNext("ready", "event")
+			.expectComplete()
+			.verify(BOUND);
 	}
 
 	@Test

@@ -53,7 +53,8 @@ class ChatController {
 	@PostMapping("/sessions/opencode/{id}/messages")
 	@Operation(summary = "Send a message; the answer is the turn as SSE (message.started, text.delta, tool, usage, done | error)",
 			description = "With an Idempotency-Key the prompt is never sent twice for the session: a repeat gets the same turn's "
-					+ "events, or, for a key used before a restart of Perch (kept 24 hours), 409 idempotency-key-used. "
+					+ "events, or, for a key used before a restart of Perch (kept 24 hours) or whose turn has left the replay "
+					+ "buffer, 409 idempotency-key-used. "
 					+ "404 session-not-found for a session the workspace's OpenCode does not know; 409 turn-in-progress "
 					+ "while another turn sent through Perch runs.")
 	Mono<ResponseEntity<Flux<ServerSentEvent<Object>>>> send(@PathVariable String workspace, @PathVariable String id,
@@ -63,7 +64,7 @@ class ChatController {
 	}
 
 	@GetMapping("/sessions/opencode/{id}/events")
-	@Operation(summary = "Follow the session live; Last-Event-ID replays what was missed from a bounded buffer")
+	@Operation(summary = "Follow the session live; Last-Event-ID replays what was missed from a bounded buffer (0: all of it)")
 	Mono<ResponseEntity<Flux<ServerSentEvent<Object>>>> events(@PathVariable String workspace, @PathVariable String id,
 			@RequestHeader(name = "Last-Event-ID", required = false) @Nullable String lastEventId) {
 		return chat.follow(workspace, id, parse(lastEventId)).map(this::stream);
@@ -88,9 +89,10 @@ class ChatController {
 			.body(streams.withHeartbeat(events.map(ChatEvent::toSse), problem -> problem));
 	}
 
+	/** The id to replay after; without a valid {@code Last-Event-ID}, "now": live events only ({@code 0} replays all that is buffered). */
 	private static long parse(@Nullable String lastEventId) {
 		if (lastEventId == null || !lastEventId.strip().matches("\\d{1,18}")) {
-			return 0;
+			return Long.MAX_VALUE;
 		}
 		return Long.parseLong(lastEventId.strip());
 	}

@@ -72,7 +72,7 @@ class ChatService {
 		this.settings = settings;
 		this.workspaces = workspaces;
 		this.usage = usage;
-		this.feeds = new SessionFeeds(MAX_FEEDS, SessionFeed.VIEWER_BUFFER, () -> replayBuffer, this::read);
+		this.feeds = new SessionFeeds(MAX_FEEDS, SessionFeed.VIEWER_BUFFER, () -> replayBuffer, this::read, this::forget);
 	}
 
 	Mono<SessionResponse> create(String workspace, CreateSessionRequest request) {
@@ -97,7 +97,7 @@ class ChatService {
 				String key = idempotencyKey == null ? null : workspace + "/" + sessionId + "/" + idempotencyKey;
 				Turn earlier = key == null ? null : turns.get(key);
 				if (earlier != null) {
-					return Mono.just(earlier.view());
+					return Mono.fromCallable(() -> rejoin(earlier, workspace, sessionId));
 				}
 				return lookup(workspace, sessionId).flatMap(session -> {
 					Turn turn = start(workspace, session, request, idempotencyKey, key, limits);
@@ -120,19 +120,58 @@ class ChatService {
 	private Mono<Flux<ChatEvent>> refused(String workspace, String sessionId, @Nullable String key) {
 		Turn earlier = key == null ? null : turns.get(key);
 		if (earlier != null) {
-			return Mono.just(earlier.view());
+			return Mono.fromCallable(() -> rejoin(earlier, workspace, sessionId));
 		}
-		return Mono.error(new ApiException(ChatProblems.IDEMPOTENCY_KEY_USED, "A message with this Idempotency-Key "
+		return Mono.error(keyUsed(workspace, sessionId, "before Perch last restarted, or too long ago for Perch "
+				+ "to keep it"));
+	}
+
+	/**
+	 * The events of a turn whose Idempotency-Key comes again. A turn nobody started yet (its first request left
+	 * while the key was being claimed) is registered as the session's running turn first, unless another one
+	 * runs. A turn whose first events have left the replay buffer is refused like a key from before a restart:
+	 * replaying from there would give a later turn's events in its place.
+	 */
+	private Flux<ChatEvent> rejoin(Turn turn, String workspace, String sessionId) {
+		if (!turn.feed().keepsAllAfter(turn.start())) {
+			throw keyUsed(workspace, sessionId, "and the replay buffer no longer holds the start of that turn");
+		}
+		if (!turn.started().get()) {
+			Turn running = this.running.putIfAbsent(workspace + "/" + sessionId, turn);
+			if (running != null && running != turn) {
+				throw turnInProgress(sessionId);
+			}
+		}
+		return turn.view();
+	}
+
+	private static ApiException keyUsed(String workspace, String sessionId, String when) {
+		return new ApiException(ChatProblems.IDEMPOTENCY_KEY_USED, "A message with this Idempotency-Key "
 				+ "was already sent to session '" + sessionId + "' (within the last "
-				+ SettingType.print(IdempotencyKeys.RETENTION) + "), before Perch last restarted, so its events "
+				+ SettingType.print(IdempotencyKeys.RETENTION) + "), " + when + ", so its events "
 				+ "are gone; it was not sent again. Its outcome is in the session's history: GET "
 				+ "/api/v1/workspaces/" + workspace + "/sessions/opencode/" + sessionId + "/messages.",
-				Map.of("sessionId", sessionId)));
+				Map.of("sessionId", sessionId));
+	}
+
+	private static ApiException turnInProgress(String sessionId) {
+		return new ApiException(ChatProblems.TURN_IN_PROGRESS, "Session '" + sessionId
+				+ "' is running a turn sent through Perch; follow it at .../events, abort it, or wait for it to end.",
+				Map.of("sessionId", sessionId));
+	}
+
+	/** A feed forgotten by {@link SessionFeeds}: the turns kept for their keys let go of it too. */
+	private void forget(SessionFeed feed) {
+		synchronized (turns) {
+			turns.values().removeIf(turn -> turn.feed() == feed);
+		}
 	}
 
 	/** The session's events after {@code lastEventId} from the replay buffer, then live, until the viewer leaves. */
 	Mono<Flux<ChatEvent>> follow(String workspace, String sessionId, long lastEventId) {
 		return Mono.fromCallable(() -> SessionIds.check(sessionId))
+			.then(settings.current())
+			.doOnNext(limits -> this.replayBuffer = limits.replayBuffer())
 			.then(lookup(workspace, sessionId))
 			.map(session -> feeds.get(workspace, sessionId).follow(lastEventId, error -> Problems.toMap(problem(error))));
 	}
@@ -189,7 +228,7 @@ class ChatService {
 			started.set(true);
 			return run(workspace, session, live, prompt, start, limits);
 		})
-			.then(Mono.fromRunnable(() -> running.remove(runningKey)))
+			.then(Mono.fromRunnable(() -> running.remove(runningKey, self.get())))
 			.flux()
 			.cast(ChatEvent.class)
 			// runs once, on the first viewer; never cancelled by viewers leaving (bounded by the turn timeout);
@@ -201,9 +240,7 @@ class ChatService {
 			return existing;
 		}
 		if (existing != null) {
-			throw new ApiException(ChatProblems.TURN_IN_PROGRESS, "Session '" + session.id()
-					+ "' is running a turn sent through Perch; follow it at .../events, abort it, or wait for it to end.",
-					Map.of("sessionId", session.id()));
+			throw turnInProgress(session.id());
 		}
 		return turn;
 	}

@@ -79,6 +79,11 @@ final class SessionFeed {
 		this.viewerBuffer = viewerBuffer;
 	}
 
+	/** Whether every event after {@code afterId} is still in the buffer (none has been dropped to make room). */
+	synchronized boolean keepsAllAfter(long afterId) {
+		return afterId >= lastId || (!buffer.isEmpty() && buffer.peekFirst().id() <= afterId + 1);
+	}
+
 	/** The id of the newest event so far (0 before the first). */
 	synchronized long lastId() {
 		return lastId;

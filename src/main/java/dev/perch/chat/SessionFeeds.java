@@ -3,6 +3,7 @@ package dev.perch.chat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
 
@@ -26,15 +27,20 @@ final class SessionFeeds {
 
 	private final Function<SessionFeed, Flux<Void>> reader;
 
+	private final Consumer<SessionFeed> forgotten;
+
 	/** In access order, the least recently used first. Guarded by {@code this}. */
 	private final LinkedHashMap<String, Live> entries = new LinkedHashMap<>(16, 0.75f, true);
 
 	/**
 	 * @param viewerBuffer events a viewer may fall behind before it is ended ({@link SessionFeed#follow})
 	 * @param reader reads OpenCode for a feed, appending to it; subscribed once however many read the feed
+	 * @param forgotten told of each feed forgotten, so nothing else keeps its buffer alive
 	 */
-	SessionFeeds(int max, int viewerBuffer, IntSupplier replayBuffer, Function<SessionFeed, Flux<Void>> reader) {
+	SessionFeeds(int max, int viewerBuffer, IntSupplier replayBuffer, Function<SessionFeed, Flux<Void>> reader,
+			Consumer<SessionFeed> forgotten) {
 		this.max = max;
+		this.forgotten = forgotten;
 		this.viewerBuffer = viewerBuffer;
 		this.replayBuffer = replayBuffer;
 		this.reader = reader;
@@ -62,6 +68,7 @@ final class SessionFeeds {
 			Live live = eldestFirst.next();
 			if (live != added && !live.reading.active()) {
 				eldestFirst.remove();
+				forgotten.accept(live.feed);
 			}
 		}
 	}

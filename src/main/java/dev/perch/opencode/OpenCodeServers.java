@@ -129,19 +129,32 @@ public class OpenCodeServers implements SmartLifecycle {
 		return current == null ? Mono.empty() : current.flatMap(this::stop).onErrorResume(e -> stopFailed(workspace, e));
 	}
 
+	/**
+	 * The workspace's server, with one use counted on it (the caller's {@link Lease} gives it back). A server
+	 * that has died, or that {@link #stopIdle} has just taken to stop, is replaced by a new one, once.
+	 */
 	private Mono<Server> acquire(String workspace) {
 		return Mono.defer(() -> {
 			Mono<Server> current = servers.computeIfAbsent(workspace, name -> start(name).cache());
 			return current.onErrorResume(e -> forget(workspace, current).then(Mono.error(e)))
-				.flatMap(server -> server.process.isAlive().flatMap(alive -> alive ? Mono.just(server)
-						: forget(workspace, current).then(Mono.defer(() -> acquireFresh(workspace)))));
+				.flatMap(server -> server.process.isAlive().flatMap(alive -> {
+					if (alive && server.tryUse()) {
+						return Mono.just(server);
+					}
+					if (!alive) {
+						log.info("OpenCode server of workspace {} has died; starting it again", workspace);
+					}
+					return forget(workspace, current).then(Mono.defer(() -> acquireFresh(workspace)));
+				}));
 		});
 	}
 
 	private Mono<Server> acquireFresh(String workspace) {
-		log.info("OpenCode server of workspace {} has died; starting it again", workspace);
 		Mono<Server> current = servers.computeIfAbsent(workspace, name -> start(name).cache());
-		return current.onErrorResume(e -> forget(workspace, current).then(Mono.error(e)));
+		return current.onErrorResume(e -> forget(workspace, current).then(Mono.error(e)))
+			.flatMap(server -> server.tryUse() ? Mono.just(server)
+					: Mono.error(OpenCodeException.unavailable("the server (it was being stopped as idle)",
+							new IllegalStateException("stopping"))));
 	}
 
 	private Mono<Void> forget(String workspace, Mono<Server> current) {
@@ -163,8 +176,17 @@ public class OpenCodeServers implements SmartLifecycle {
 				.map(health -> new Server(workspace, host, port, home.toString(), process, client,
 						health.version(), clock.instant()))
 				.onErrorResume(e -> process.stop().onErrorResume(x -> Mono.empty()).then(Mono.error(e))))
-			.doOnNext(server -> log.info("Started OpenCode {} for workspace {} on {}:{} (pid {})", server.version,
-					workspace, host, port, server.process.pid()));
+			.doOnNext(server -> started(server, host, port));
+	}
+
+	private void started(Server server, String host, int port) {
+		log.info("Started OpenCode {} for workspace {} on {}:{} (pid {})", server.version, server.workspace, host, port,
+				server.process.pid());
+		if (!properties.version().equals(server.version)) {
+			log.warn("OpenCode {} runs for workspace {}, but Perch is tested with {} (perch.opencode.version); its events "
+					+ "or API may differ. scripts/install-opencode.sh installs the tested version.", server.version,
+					server.workspace, properties.version());
+		}
 	}
 
 	private Mono<HealthJson> awaitHealthy(String workspace, OpenCodeClient client, WorkspaceProcess process,
@@ -217,7 +239,8 @@ public class OpenCodeServers implements SmartLifecycle {
 	Mono<Void> stopIdle() {
 		return settings.current().flatMap(limits -> Flux.fromIterable(List.copyOf(servers.entrySet()))
 			.flatMap(entry -> entry.getValue()
-				.filter(server -> server.idleLongerThan(limits.idleStop(), clock.instant()))
+				// taken under the same count as a use: a request that comes meanwhile gets a new server, not this one
+				.filter(server -> server.retireIfIdle(limits.idleStop(), clock.instant()))
 				.flatMap(server -> Mono.fromRunnable(() -> servers.remove(entry.getKey(), entry.getValue()))
 					.then(Mono.fromRunnable(() -> log.info("Stopping idle OpenCode server of workspace {}", server.workspace)))
 					.then(stop(server)))
@@ -273,6 +296,8 @@ public class OpenCodeServers implements SmartLifecycle {
 	/** A started server. */
 	private final class Server {
 
+		static final int RETIRED = Integer.MIN_VALUE;
+
 		final String workspace;
 
 		final String host;
@@ -289,6 +314,7 @@ public class OpenCodeServers implements SmartLifecycle {
 
 		final Instant startedAt;
 
+		/** Uses now; {@link #RETIRED} once taken to be stopped as idle, after which no use is counted. */
 		final AtomicInteger active = new AtomicInteger();
 
 		volatile Instant lastUsedAt;
@@ -306,13 +332,24 @@ public class OpenCodeServers implements SmartLifecycle {
 			this.lastUsedAt = startedAt;
 		}
 
-		boolean idleLongerThan(Duration idleStop, Instant now) {
-			return active.get() == 0 && lastUsedAt.plus(idleStop).isBefore(now);
+		/** Counts a use, unless the server is being stopped. */
+		boolean tryUse() {
+			for (int uses = active.get(); uses != RETIRED; uses = active.get()) {
+				if (active.compareAndSet(uses, uses + 1)) {
+					return true;
+				}
+			}
+			return false;
+		}
+
+		/** Takes the server to be stopped if nobody has used it for {@code idleStop}; no use can start after. */
+		boolean retireIfIdle(Duration idleStop, Instant now) {
+			return lastUsedAt.plus(idleStop).isBefore(now) && active.compareAndSet(0, RETIRED);
 		}
 
 		OpenCodeServerState state() {
 			return new OpenCodeServerState(workspace, "running", host, port, process.pid(), version, startedAt,
-					lastUsedAt, active.get());
+					lastUsedAt, Math.max(0, active.get()));
 		}
 
 	}
@@ -322,9 +359,9 @@ public class OpenCodeServers implements SmartLifecycle {
 
 		final Server server;
 
+		/** Of a server {@link #acquire} counted a use on. */
 		Lease(Server server) {
 			this.server = server;
-			server.active.incrementAndGet();
 			server.lastUsedAt = clock.instant();
 		}
 

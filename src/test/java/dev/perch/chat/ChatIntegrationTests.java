@@ -207,6 +207,25 @@ class ChatIntegrationTests {
 	}
 
 	@Test
+	void followsOnlyNewEventsWithoutLastEventIdAndTheWholeBufferFromZero() {
+		String session = createSession("live-only");
+		List<ServerSentEvent<Map<String, Object>>> before = send(session, "[[fake:reply=before]]", null);
+		long lastBefore = Long.parseLong(before.get(before.size() - 1).id());
+
+		Flux<ServerSentEvent<Map<String, Object>>> live = follow(session, null);
+		List<ServerSentEvent<Map<String, Object>>> next = send(session, "[[fake:reply=after]]", null);
+		List<ServerSentEvent<Map<String, Object>>> seen = live.takeUntil(ChatIntegrationTests::terminal).collectList().block(TURN);
+
+		assertThat(Long.parseLong(seen.get(0).id())).as("nothing replayed").isEqualTo(lastBefore + 1);
+		assertThat(text(seen)).isEqualTo("after");
+		assertThat(seen).extracting(ServerSentEvent::id).isEqualTo(next.stream().map(ServerSentEvent::id).toList());
+		List<ServerSentEvent<Map<String, Object>>> all = follow(session, "0").takeUntil(ChatIntegrationTests::terminal)
+			.collectList().block(TURN);
+		assertThat(all.get(0).id()).as("Last-Event-ID 0: from the oldest buffered event").isEqualTo("1");
+		assertThat(text(all)).isEqualTo("before");
+	}
+
+	@Test
 	void neverSendsThePromptTwiceForTheSameIdempotencyKey() {
 		String session = createSession("idempotent");
 		String marker = "idem-" + System.nanoTime();
@@ -231,6 +250,31 @@ class ChatIntegrationTests {
 		assertThat(model.requestsContaining(marker)).isEqualTo(1);
 		assertThat(text(both.getT1())).isEqualTo("twins");
 		assertThat(text(both.getT2())).isEqualTo("twins");
+	}
+
+	/** Replaying from where the turn began, once the buffer has moved on, would answer with a later turn's events. */
+	@Test
+	void refusesAKeyWhoseTurnHasLeftTheReplayBuffer() {
+		String session = createSession("idempotent-evicted");
+		String marker = "idem-evicted-" + System.nanoTime();
+		configure(Map.of("opencode.replay-buffer", 10));
+		try {
+			assertThat(text(send(session, marker + " [[fake:reply=first]]", "evicted-key"))).isEqualTo("first");
+			assertThat(text(send(session, "later [[fake:reply=abcdefghijklmnopqrst]] [[fake:chunks=20]]", null)))
+				.isEqualTo("abcdefghijklmnopqrst");
+
+			web.post().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages", WS, session)
+				.headers(this::auth).header("Idempotency-Key", "evicted-key")
+				.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", marker + " [[fake:reply=first]]"))
+				.exchange()
+				.expectStatus().isEqualTo(409)
+				.expectBody()
+				.jsonPath("$.type").isEqualTo("https://perch.dev/problems/idempotency-key-used");
+			assertThat(model.requestsContaining(marker)).isEqualTo(1);
+		}
+		finally {
+			configure(Map.of("opencode.replay-buffer", 1000));
+		}
 	}
 
 	@Test
@@ -348,6 +392,20 @@ class ChatIntegrationTests {
 			})
 			.contentType(MediaType.APPLICATION_JSON).accept(MediaType.TEXT_EVENT_STREAM)
 			.bodyValue(Map.of("text", text))
+			.exchange().expectStatus().isOk()
+			.returnResult(EVENTS).getResponseBody()
+			.filter(event -> event.event() != null);
+	}
+
+	private Flux<ServerSentEvent<Map<String, Object>>> follow(String session, String lastEventId) {
+		return web.get().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/events", WS, session)
+			.headers(this::auth)
+			.headers(headers -> {
+				if (lastEventId != null) {
+					headers.set("Last-Event-ID", lastEventId);
+				}
+			})
+			.accept(MediaType.TEXT_EVENT_STREAM)
 			.exchange().expectStatus().isOk()
 			.returnResult(EVENTS).getResponseBody()
 			.filter(event -> event.event() != null);

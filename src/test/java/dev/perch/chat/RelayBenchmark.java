@@ -299,8 +299,8 @@ class RelayBenchmark {
 			.accept(MediaType.TEXT_EVENT_STREAM).retrieve().bodyToFlux(RAW)
 			.map(event -> new Stamped(System.nanoTime(), event))
 			.doOnNext(stamped -> perchOpen.tryEmitEmpty())
-			// a viewer without Last-Event-ID first gets the replay buffer (earlier turns, their done): only this
-			// turn's end ends it (its done comes a whole turn after the first id, so that id is known by then)
+			// only this turn's end ends it (its done comes a whole turn after the first id, so that id is known by
+			// then); a viewer without Last-Event-ID gets no earlier turn's events, but this does not rely on it
 			.takeUntil(stamped -> ("done".equals(stamped.event().event()) || "error".equals(stamped.event().event()))
 					&& Long.parseLong(stamped.event().id()) >= firstTurnEvent.get())
 			.doOnNext(stamped -> lastRelayed.set(stamped.event().event() + " " + stamped.event().data()))

@@ -103,7 +103,8 @@ class RelayPathBenchmark {
 		JsonMapper json = JsonMapper.builder().build();
 		EventReader reader = new EventReader(json);
 		EventStreamDecoder decoder = new EventStreamDecoder(16 * 1024 * 1024);
-		SessionFeeds feeds = new SessionFeeds(10, SessionFeed.VIEWER_BUFFER, () -> 1000, feed -> Flux.never());
+		SessionFeeds feeds = new SessionFeeds(10, SessionFeed.VIEWER_BUFFER, () -> 1000, feed -> Flux.never(), feed -> {
+		});
 		SessionFeeds.Live live = feeds.get("bench", SESSION);
 		HttpMessageWriter<ServerSentEvent<?>> writer;
 		try {

@@ -21,10 +21,12 @@ class SessionFeedsTests {
 
 	private final Sinks.Many<Void> upstream = Sinks.many().multicast().directBestEffort();
 
+	private final List<SessionFeed> forgotten = new ArrayList<>();
+
 	private final SessionFeeds feeds = new SessionFeeds(2, 4, () -> 100, feed -> {
 		readFor.add(feed);
 		return upstream.asFlux();
-	});
+	}, forgotten::add);
 
 	@Test
 	void forgetsTheLeastRecentlyUsedFeedTogetherWithItsReader() {
@@ -38,6 +40,7 @@ class SessionFeedsTests {
 		assertThat(readFor).as("one reader per feed, the new one reading into the new feed")
 			.containsExactly(first.feed(), readFor.get(1), readFor.get(2), again.feed());
 		assertThat(feeds.size()).isEqualTo(2);
+		assertThat(forgotten).as("each forgotten feed told, once").containsExactly(first.feed(), readFor.get(1));
 	}
 
 	@Test

@@ -259,7 +259,10 @@ class OpenCodeClientTests {
 		server.enqueue(stream(events).newBuilder().onResponseEnd(SocketEffect.Stall.INSTANCE).build());
 		StepVerifier.create(client.events().take(1)).expectNext(new OpenCodeEvent.Connected()).expectComplete()
 			.verify(BOUND);
-		StepVerifier.create(client.ready().thenReturn("open").timeout(Duration.ofMillis(500), Mono.just("still waiting")))
+		// take(1) completes from inside the shared stream's delivery, which closes the stream on the connection's
+		// thread right after: waited for here, since a ready() in between still sees the closing stream as open
+		StepVerifier.create(Mono.delay(Duration.ofMillis(300)).then(client.ready()).thenReturn("open")
+				.timeout(Duration.ofMillis(800), Mono.just("still waiting")))
 			.expectNext("still waiting")
 			.expectComplete()
 			.verify(BOUND);

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 import org.slf4j.Logger;
@@ -138,7 +137,7 @@ public class OpenCodeServers implements SmartLifecycle {
 			Mono<Server> current = servers.computeIfAbsent(workspace, name -> start(name).cache());
 			return current.onErrorResume(e -> forget(workspace, current).then(Mono.error(e)))
 				.flatMap(server -> server.process.isAlive().flatMap(alive -> {
-					if (alive && server.tryUse()) {
+					if (alive && server.uses.tryStart(clock.instant())) {
 						return Mono.just(server);
 					}
 					if (!alive) {
@@ -152,7 +151,7 @@ public class OpenCodeServers implements SmartLifecycle {
 	private Mono<Server> acquireFresh(String workspace) {
 		Mono<Server> current = servers.computeIfAbsent(workspace, name -> start(name).cache());
 		return current.onErrorResume(e -> forget(workspace, current).then(Mono.error(e)))
-			.flatMap(server -> server.tryUse() ? Mono.just(server)
+			.flatMap(server -> server.uses.tryStart(clock.instant()) ? Mono.just(server)
 					: Mono.error(OpenCodeException.unavailable("the server (it was being stopped as idle)",
 							new IllegalStateException("stopping"))));
 	}
@@ -240,7 +239,7 @@ public class OpenCodeServers implements SmartLifecycle {
 		return settings.current().flatMap(limits -> Flux.fromIterable(List.copyOf(servers.entrySet()))
 			.flatMap(entry -> entry.getValue()
 				// taken under the same count as a use: a request that comes meanwhile gets a new server, not this one
-				.filter(server -> server.retireIfIdle(limits.idleStop(), clock.instant()))
+				.filter(server -> server.uses.retireIfIdle(limits.idleStop(), clock.instant()))
 				.flatMap(server -> Mono.fromRunnable(() -> servers.remove(entry.getKey(), entry.getValue()))
 					.then(Mono.fromRunnable(() -> log.info("Stopping idle OpenCode server of workspace {}", server.workspace)))
 					.then(stop(server)))
@@ -296,8 +295,6 @@ public class OpenCodeServers implements SmartLifecycle {
 	/** A started server. */
 	private final class Server {
 
-		static final int RETIRED = Integer.MIN_VALUE;
-
 		final String workspace;
 
 		final String host;
@@ -314,10 +311,7 @@ public class OpenCodeServers implements SmartLifecycle {
 
 		final Instant startedAt;
 
-		/** Uses now; {@link #RETIRED} once taken to be stopped as idle, after which no use is counted. */
-		final AtomicInteger active = new AtomicInteger();
-
-		volatile Instant lastUsedAt;
+		final Uses uses;
 
 		Server(String workspace, String host, int port, String project, WorkspaceProcess process, OpenCodeClient client,
 				@org.jspecify.annotations.Nullable String version, Instant startedAt) {
@@ -329,27 +323,12 @@ public class OpenCodeServers implements SmartLifecycle {
 			this.client = client;
 			this.version = version == null ? "unknown" : version;
 			this.startedAt = startedAt;
-			this.lastUsedAt = startedAt;
-		}
-
-		/** Counts a use, unless the server is being stopped. */
-		boolean tryUse() {
-			for (int uses = active.get(); uses != RETIRED; uses = active.get()) {
-				if (active.compareAndSet(uses, uses + 1)) {
-					return true;
-				}
-			}
-			return false;
-		}
-
-		/** Takes the server to be stopped if nobody has used it for {@code idleStop}; no use can start after. */
-		boolean retireIfIdle(Duration idleStop, Instant now) {
-			return lastUsedAt.plus(idleStop).isBefore(now) && active.compareAndSet(0, RETIRED);
+			this.uses = new Uses(startedAt);
 		}
 
 		OpenCodeServerState state() {
 			return new OpenCodeServerState(workspace, "running", host, port, process.pid(), version, startedAt,
-					lastUsedAt, Math.max(0, active.get()));
+					uses.lastUsedAt(), uses.active());
 		}
 
 	}
@@ -362,14 +341,10 @@ public class OpenCodeServers implements SmartLifecycle {
 		/** Of a server {@link #acquire} counted a use on. */
 		Lease(Server server) {
 			this.server = server;
-			server.lastUsedAt = clock.instant();
 		}
 
 		Mono<Void> release() {
-			return Mono.fromRunnable(() -> {
-				server.active.decrementAndGet();
-				server.lastUsedAt = clock.instant();
-			});
+			return Mono.fromRunnable(() -> server.uses.end(clock.instant()));
 		}
 
 	}

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.jspecify.annotations.Nullable;
@@ -133,7 +134,7 @@ class ChatService {
 	 * replaying from there would give a later turn's events in its place.
 	 */
 	private Flux<ChatEvent> rejoin(Turn turn, String workspace, String sessionId) {
-		if (!turn.feed().keepsAllAfter(turn.start())) {
+		if (turn.started().get() && !turn.feed().keepsAllAfter(turn.start().get())) {
 			throw keyUsed(workspace, sessionId, "and the replay buffer no longer holds the start of that turn");
 		}
 		if (!turn.started().get()) {
@@ -208,7 +209,9 @@ class ChatService {
 		String model = request.model() != null ? request.model() : sessionModels.get(session.id());
 		Prompt prompt = new Prompt(request.text(), model, request.agent());
 		String runningKey = workspace + "/" + session.id();
-		long start = feed.lastId();
+		// where the turn's events begin: moved to the feed's newest event when the turn really starts, which for a
+		// turn whose first request left during the claim is when a retry sends it, maybe after other turns
+		AtomicLong start = new AtomicLong(feed.lastId());
 		AtomicReference<Turn> self = new AtomicReference<>();
 		Mono<Boolean> claim = idempotencyKey == null ? Mono.just(true)
 				: idempotencyKeys.claim(workspace, session.id(), idempotencyKey)
@@ -226,7 +229,8 @@ class ChatService {
 		AtomicBoolean started = new AtomicBoolean();
 		Turn turn = new Turn(feed, start, key, claim, started, Flux.defer(() -> {
 			started.set(true);
-			return run(workspace, session, live, prompt, start, limits);
+			start.set(feed.lastId());
+			return run(workspace, session, live, prompt, start.get(), limits);
 		})
 			.then(Mono.fromRunnable(() -> running.remove(runningKey, self.get())))
 			.flux()
@@ -336,16 +340,17 @@ class ChatService {
 	}
 
 	/**
-	 * A started turn: its events are those of the feed after {@code start}, until done or error.
+	 * A turn: its events are those of the feed after {@code start} (set when it starts), until done or error.
 	 * {@code key} is its Idempotency-Key (with the workspace and session), if it has one; {@code claim}
 	 * claims it in the database once, for every request that gets this turn (true without a key);
 	 * {@code started} tells whether a viewer has started it (sent its prompt).
 	 */
-	private record Turn(SessionFeed feed, long start, @Nullable String key, Mono<Boolean> claim, AtomicBoolean started,
-			Flux<ChatEvent> job) {
+	private record Turn(SessionFeed feed, AtomicLong start, @Nullable String key, Mono<Boolean> claim,
+			AtomicBoolean started, Flux<ChatEvent> job) {
 
+		/** The job is subscribed first: the first view starts the turn, and so sets {@code start}, before following. */
 		Flux<ChatEvent> view() {
-			return Flux.merge(job, feed.follow(start)).takeUntil(ChatEvent::terminal);
+			return Flux.merge(job, Flux.defer(() -> feed.follow(start.get()))).takeUntil(ChatEvent::terminal);
 		}
 
 	}

@@ -37,6 +37,7 @@ import reactor.core.publisher.Mono;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.doAnswer;
 import static org.mockito.Mockito.verify;
 
 /**
@@ -66,7 +67,7 @@ class ChatIntegrationTests {
 	@Autowired
 	private WebTestClient web;
 
-	@Autowired
+	@MockitoSpyBean
 	private IdempotencyKeys idempotencyKeys;
 
 	@MockitoSpyBean
@@ -275,6 +276,44 @@ class ChatIntegrationTests {
 		finally {
 			configure(Map.of("opencode.replay-buffer", 1000));
 		}
+	}
+
+	/**
+	 * A request that leaves while its key is being claimed never sent its prompt, but the claim goes on: a retry
+	 * with the key must still respect the turn another message runs, and send the prompt only once that ended.
+	 */
+	@Test
+	@SuppressWarnings("unchecked")
+	void aRetryOfARequestThatLeftDuringTheClaimWaitsItsTurn() throws InterruptedException {
+		String session = createSession("idempotent-left");
+		String marker = "idem-left-" + System.nanoTime();
+		doAnswer(call -> ((Mono<Boolean>) call.callRealMethod()).delayElement(Duration.ofSeconds(2)))
+			.when(idempotencyKeys).claim(WS, session, "slow-claim");
+
+		List<String> left = WebClient.create("http://127.0.0.1:" + port).post()
+			.uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages", WS, session).headers(this::auth)
+			.header("Idempotency-Key", "slow-claim").contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(Map.of("text", marker + " [[fake:reply=late]]"))
+			.retrieve().bodyToFlux(String.class)
+			.take(Duration.ofMillis(500))
+			.collectList().block(TURN);
+		assertThat(left).as("left before the claim answered").isEmpty();
+		Thread.sleep(2500);
+
+		Flux<ServerSentEvent<Map<String, Object>>> other = stream(session,
+				"other [[fake:reply=abcdefghij]] [[fake:chunks=10]] [[fake:delay_ms=300]]", null).cache();
+		assertThat(other.next().block(TURN)).isNotNull();
+		web.post().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages", WS, session)
+			.headers(this::auth).header("Idempotency-Key", "slow-claim")
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", marker + " [[fake:reply=late]]"))
+			.exchange()
+			.expectStatus().isEqualTo(409)
+			.expectBody().jsonPath("$.type").isEqualTo("https://perch.dev/problems/turn-in-progress");
+		assertThat(text(other.takeUntil(ChatIntegrationTests::terminal).collectList().block(TURN))).isEqualTo("abcdefghij");
+		assertThat(model.requestsContaining(marker)).isZero();
+
+		assertThat(text(send(session, marker + " [[fake:reply=late]]", "slow-claim"))).as("now sent, once").isEqualTo("late");
+		assertThat(model.requestsContaining(marker)).isEqualTo(1);
 	}
 
 	@Test

@@ -95,7 +95,7 @@ class ChatService {
 			.then(settings.current())
 			.flatMap(limits -> {
 				this.replayBuffer = limits.replayBuffer();
-				String key = idempotencyKey == null ? null : workspace + "/" + sessionId + "/" + idempotencyKey;
+				String key = idempotencyKey == null ? null : sessionKey(workspace, sessionId) + "/" + idempotencyKey;
 				Turn earlier = key == null ? null : turns.get(key);
 				if (earlier != null) {
 					return Mono.fromCallable(() -> rejoin(earlier, workspace, sessionId));
@@ -107,7 +107,7 @@ class ChatService {
 					return turn.claim().flatMap(claimed -> claimed ? Mono.just(turn.view()) : refused(workspace, session.id(), key))
 						.doOnCancel(() -> {
 							if (!turn.started().get()) {
-								running.remove(workspace + "/" + session.id(), turn);
+								running.remove(sessionKey(workspace, session.id()), turn);
 							}
 						});
 				});
@@ -138,12 +138,17 @@ class ChatService {
 			throw keyUsed(workspace, sessionId, "and the replay buffer no longer holds the start of that turn");
 		}
 		if (!turn.started().get()) {
-			Turn running = this.running.putIfAbsent(workspace + "/" + sessionId, turn);
+			Turn running = this.running.putIfAbsent(sessionKey(workspace, sessionId), turn);
 			if (running != null && running != turn) {
 				throw turnInProgress(sessionId);
 			}
 		}
 		return turn.view();
+	}
+
+	/** The key of a session in {@code running}, and the start of its keys in {@code turns}. */
+	private static String sessionKey(String workspace, String sessionId) {
+		return workspace + "/" + sessionId;
 	}
 
 	private static ApiException keyUsed(String workspace, String sessionId, String when) {
@@ -208,7 +213,7 @@ class ChatService {
 		SessionFeed feed = live.feed();
 		String model = request.model() != null ? request.model() : sessionModels.get(session.id());
 		Prompt prompt = new Prompt(request.text(), model, request.agent());
-		String runningKey = workspace + "/" + session.id();
+		String runningKey = sessionKey(workspace, session.id());
 		// where the turn's events begin: moved to the feed's newest event when the turn really starts, which for a
 		// turn whose first request left during the claim is when a retry sends it, maybe after other turns
 		AtomicLong start = new AtomicLong(feed.lastId());
@@ -224,7 +229,7 @@ class ChatService {
 						}
 					})
 					.doOnError(error -> running.remove(runningKey, self.get()))
-					.doOnCancel(() -> running.remove(runningKey, self.get()))
+					// cache() never cancels its source: a request leaving during the claim is handled in send
 					.cache();
 		AtomicBoolean started = new AtomicBoolean();
 		Turn turn = new Turn(feed, start, key, claim, started, Flux.defer(() -> {

@@ -37,16 +37,18 @@ class IdempotencyKeys {
 
 	/** True when this call claimed the key; false when it was used before (and is not yet forgotten). */
 	Mono<Boolean> claim(String workspace, String sessionId, String key) {
-		Instant now = clock.instant();
-		return sweep(now).then(db.sql("INSERT INTO chat_idempotency_key (workspace, session_id, idempotency_key, used_at)"
-				+ " VALUES (:workspace, :session, :key, :at) ON CONFLICT DO NOTHING")
-			.bind("workspace", workspace)
-			.bind("session", sessionId)
-			.bind("key", key)
-			.bind("at", now.atOffset(ZoneOffset.UTC))
-			.fetch()
-			.rowsUpdated()
-			.map(inserted -> inserted == 1));
+		return Mono.defer(() -> {
+			Instant now = clock.instant();
+			return sweep(now).then(db.sql("INSERT INTO chat_idempotency_key (workspace, session_id, idempotency_key, used_at)"
+					+ " VALUES (:workspace, :session, :key, :at) ON CONFLICT DO NOTHING")
+				.bind("workspace", workspace)
+				.bind("session", sessionId)
+				.bind("key", key)
+				.bind("at", now.atOffset(ZoneOffset.UTC))
+				.fetch()
+				.rowsUpdated()
+				.map(inserted -> inserted == 1));
+		});
 	}
 
 	private Mono<Void> sweep(Instant now) {

@@ -133,27 +133,28 @@ public class OpenCodeServers implements SmartLifecycle {
 	 * that has died, or that {@link #stopIdle} has just taken to stop, is replaced by a new one, once.
 	 */
 	private Mono<Server> acquire(String workspace) {
+		return acquire(workspace, true);
+	}
+
+	/** {@code replaceable}: the first try, which checks the process and replaces a dead or retired server. */
+	private Mono<Server> acquire(String workspace, boolean replaceable) {
 		return Mono.defer(() -> {
 			Mono<Server> current = servers.computeIfAbsent(workspace, name -> start(name).cache());
 			return current.onErrorResume(e -> forget(workspace, current).then(Mono.error(e)))
-				.flatMap(server -> server.process.isAlive().flatMap(alive -> {
+				.flatMap(server -> (replaceable ? server.process.isAlive() : Mono.just(true)).flatMap(alive -> {
 					if (alive && server.uses.tryStart(clock.instant())) {
 						return Mono.just(server);
+					}
+					if (!replaceable) {
+						return Mono.error(OpenCodeException.unavailable("the server (it was being stopped as idle)",
+								new IllegalStateException("stopping")));
 					}
 					if (!alive) {
 						log.info("OpenCode server of workspace {} has died; starting it again", workspace);
 					}
-					return forget(workspace, current).then(Mono.defer(() -> acquireFresh(workspace)));
+					return forget(workspace, current).then(acquire(workspace, false));
 				}));
 		});
-	}
-
-	private Mono<Server> acquireFresh(String workspace) {
-		Mono<Server> current = servers.computeIfAbsent(workspace, name -> start(name).cache());
-		return current.onErrorResume(e -> forget(workspace, current).then(Mono.error(e)))
-			.flatMap(server -> server.uses.tryStart(clock.instant()) ? Mono.just(server)
-					: Mono.error(OpenCodeException.unavailable("the server (it was being stopped as idle)",
-							new IllegalStateException("stopping"))));
 	}
 
 	private Mono<Void> forget(String workspace, Mono<Server> current) {

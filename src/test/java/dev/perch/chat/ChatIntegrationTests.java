@@ -264,13 +264,7 @@ class ChatIntegrationTests {
 			assertThat(text(send(session, "later [[fake:reply=abcdefghijklmnopqrst]] [[fake:chunks=20]]", null)))
 				.isEqualTo("abcdefghijklmnopqrst");
 
-			web.post().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages", WS, session)
-				.headers(this::auth).header("Idempotency-Key", "evicted-key")
-				.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", marker + " [[fake:reply=first]]"))
-				.exchange()
-				.expectStatus().isEqualTo(409)
-				.expectBody()
-				.jsonPath("$.type").isEqualTo("https://perch.dev/problems/idempotency-key-used");
+			refused(session, "evicted-key", marker + " [[fake:reply=first]]", "idempotency-key-used");
 			assertThat(model.requestsContaining(marker)).isEqualTo(1);
 		}
 		finally {
@@ -303,12 +297,7 @@ class ChatIntegrationTests {
 		Flux<ServerSentEvent<Map<String, Object>>> other = stream(session,
 				"other [[fake:reply=abcdefghij]] [[fake:chunks=10]] [[fake:delay_ms=300]]", null).cache();
 		assertThat(other.next().block(TURN)).isNotNull();
-		web.post().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages", WS, session)
-			.headers(this::auth).header("Idempotency-Key", "slow-claim")
-			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", marker + " [[fake:reply=late]]"))
-			.exchange()
-			.expectStatus().isEqualTo(409)
-			.expectBody().jsonPath("$.type").isEqualTo("https://perch.dev/problems/turn-in-progress");
+		refused(session, "slow-claim", marker + " [[fake:reply=late]]", "turn-in-progress");
 		assertThat(text(other.takeUntil(ChatIntegrationTests::terminal).collectList().block(TURN))).isEqualTo("abcdefghij");
 		assertThat(model.requestsContaining(marker)).isZero();
 
@@ -323,13 +312,7 @@ class ChatIntegrationTests {
 		// what a Perch before the restart left: the key in the database, the turn gone with its memory
 		assertThat(idempotencyKeys.claim(WS, session, "key-before-restart").block(TURN)).isTrue();
 
-		web.post().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages", WS, session)
-			.headers(this::auth).header("Idempotency-Key", "key-before-restart")
-			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", marker + " [[fake:reply=twice?]]"))
-			.exchange()
-			.expectStatus().isEqualTo(409)
-			.expectBody()
-			.jsonPath("$.type").isEqualTo("https://perch.dev/problems/idempotency-key-used")
+		refused(session, "key-before-restart", marker + " [[fake:reply=twice?]]", "idempotency-key-used")
 			.jsonPath("$.sessionId").isEqualTo(session);
 
 		assertThat(model.requestsContaining(marker)).isZero();
@@ -434,6 +417,17 @@ class ChatIntegrationTests {
 			.exchange().expectStatus().isOk()
 			.returnResult(EVENTS).getResponseBody()
 			.filter(event -> event.event() != null);
+	}
+
+	/** A message with an Idempotency-Key that Perch must refuse: 409 with this problem type. */
+	private WebTestClient.BodyContentSpec refused(String session, String key, String text, String problem) {
+		return web.post().uri("/api/v1/workspaces/{ws}/sessions/opencode/{id}/messages", WS, session)
+			.headers(this::auth).header("Idempotency-Key", key)
+			.contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("text", text))
+			.exchange()
+			.expectStatus().isEqualTo(409)
+			.expectBody()
+			.jsonPath("$.type").isEqualTo("https://perch.dev/problems/" + problem);
 	}
 
 	private Flux<ServerSentEvent<Map<String, Object>>> follow(String session, String lastEventId) {
